@@ -1,0 +1,415 @@
+/*
+ * article.c — decode input JSON into an nf_article_t and encode the output
+ * record of the contract. See article.h.
+ */
+#include "common/article.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+const char *const nf_field_names[NF_F__COUNT] = {
+    [NF_F_ID] = "id",
+    [NF_F_URL] = "url",
+    [NF_F_SOURCE] = "source",
+    [NF_F_TITLE] = "title",
+    [NF_F_SUMMARY] = "summary",
+    [NF_F_TEXT] = "text",
+    [NF_F_LANG] = "lang",
+    [NF_F_PUBLISHED_AT] = "published_at",
+    [NF_F_SCRAPED_AT] = "scraped_at",
+    [NF_F_HTML] = "html",
+};
+
+/* Input names that land in NF_F_TEXT, in order of preference. */
+static const char *const text_aliases[] = {"text", "content", "body"};
+
+const char *nf_dedup_status_name(nf_dedup_status_t s)
+{
+        switch (s) {
+        case NF_DEDUP_UNIQUE:
+                return "unique";
+        case NF_DEDUP_DUPLICATE:
+                return "duplicate";
+        case NF_DEDUP_NEAR_DUPLICATE:
+                return "near_duplicate";
+        default:
+                return NULL;
+        }
+}
+
+nf_article_t *nf_article_new(void)
+{
+        nf_article_t *art = calloc(1, sizeof(*art));
+        if (!art) {
+                abort(); /* out of memory: nothing sensible to do */
+        }
+        art->word_count = -1;
+        art->origin.partition = -1;
+        art->origin.offset = -1;
+        art->extra = json_object();
+        art->notes = json_object();
+        return art;
+}
+
+void nf_article_destroy(nf_article_t *art)
+{
+        if (!art) {
+                return;
+        }
+        for (int i = 0; i < NF_F__COUNT; i++) {
+                free(art->f[i]);
+        }
+        free(art->dedup.duplicate_of);
+        json_decref(art->extra);
+        json_decref(art->tags);
+        json_decref(art->notes);
+        free(art);
+}
+
+void nf_article_take(nf_article_t *art, nf_field_t f, char *s)
+{
+        free(art->f[f]);
+        art->f[f] = s;
+}
+
+void nf_article_set(nf_article_t *art, nf_field_t f, const char *s, size_t len)
+{
+        char *copy = NULL;
+        if (s) {
+                copy = malloc(len + 1);
+                if (!copy) {
+                        abort();
+                }
+                memcpy(copy, s, len);
+                copy[len] = '\0';
+        }
+        nf_article_take(art, f, copy);
+}
+
+const char *nf_article_text(const nf_article_t *art)
+{
+        return art->f[NF_F_TEXT];
+}
+
+void nf_article_note(nf_article_t *art, const char *step, json_t *note)
+{
+        json_object_set_new(art->notes, step, note);
+}
+
+/* Depth of a JSON value: a scalar is 0, {} or [] is 1. Stops counting at
+ * limit + 1 so a hostile document cannot make this expensive. */
+static int json_depth(json_t *v, int limit)
+{
+        if (limit < 0) {
+                return 1;
+        }
+        int best = 0;
+        if (json_is_object(v)) {
+                const char *k;
+                json_t *c;
+                json_object_foreach(v, k, c)
+                {
+                        int d = json_depth(c, limit - 1);
+                        if (d > best) {
+                                best = d;
+                        }
+                        if (best > limit) {
+                                break;
+                        }
+                }
+                return best + 1;
+        }
+        if (json_is_array(v)) {
+                size_t i;
+                json_t *c;
+                json_array_foreach(v, i, c)
+                {
+                        int d = json_depth(c, limit - 1);
+                        if (d > best) {
+                                best = d;
+                        }
+                        if (best > limit) {
+                                break;
+                        }
+                }
+                return best + 1;
+        }
+        return 0;
+}
+
+static int field_index(const char *key)
+{
+        for (int i = 0; i < NF_F__COUNT; i++) {
+                if (strcmp(key, nf_field_names[i]) == 0) {
+                        return i;
+                }
+        }
+        return -1;
+}
+
+static int is_text_alias(const char *key)
+{
+        for (size_t i = 0; i < sizeof(text_aliases) / sizeof(*text_aliases);
+             i++) {
+                if (strcmp(key, text_aliases[i]) == 0) {
+                        return (int)i;
+                }
+        }
+        return -1;
+}
+
+nf_article_t *nf_article_decode(const char *buf, size_t len,
+                                const nf_decode_limits_t *limits, char *reason,
+                                size_t reason_size, char *errstr,
+                                size_t errstr_size)
+{
+        if (limits && limits->max_bytes && len > limits->max_bytes) {
+                snprintf(reason, reason_size, "too_large");
+                snprintf(errstr, errstr_size,
+                         "record is %zu bytes, over the limit of %zu "
+                         "(message.max.bytes)",
+                         len, limits->max_bytes);
+                return NULL;
+        }
+
+        json_error_t jerr;
+        /* Duplicate keys are rejected: which copy a crawler meant is a guess. */
+        json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!root) {
+                int depth_err = json_error_code(&jerr) == json_error_stack_overflow;
+                snprintf(reason, reason_size, depth_err ? "too_deep" : "json_invalid");
+                snprintf(errstr, errstr_size,
+                         "invalid JSON at line %d column %d (byte %d): %s",
+                         jerr.line, jerr.column, jerr.position, jerr.text);
+                return NULL;
+        }
+        if (!json_is_object(root)) {
+                snprintf(reason, reason_size, "not_object");
+                snprintf(errstr, errstr_size,
+                         "record is a JSON %s, not an object",
+                         json_is_array(root)    ? "array"
+                         : json_is_string(root) ? "string"
+                                                : "scalar");
+                json_decref(root);
+                return NULL;
+        }
+        if (limits && limits->max_depth > 0 &&
+            json_depth(root, limits->max_depth) > limits->max_depth) {
+                snprintf(reason, reason_size, "too_deep");
+                snprintf(errstr, errstr_size,
+                         "JSON nesting deeper than %d (json.max.depth)",
+                         limits->max_depth);
+                json_decref(root);
+                return NULL;
+        }
+
+        nf_article_t *art = nf_article_new();
+        int text_from = 99; /* preference index of the alias that set text */
+        const char *key;
+        json_t *val;
+        json_object_foreach(root, key, val)
+        {
+                int alias = is_text_alias(key);
+                int fi = alias >= 0 ? NF_F_TEXT : field_index(key);
+                if (fi < 0) {
+                        json_object_set(art->extra, key, val);
+                        continue;
+                }
+                if (json_is_null(val)) {
+                        continue;
+                }
+                if (fi == NF_F_ID && json_is_integer(val)) {
+                        char num[32];
+                        int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                                         json_integer_value(val));
+                        nf_article_set(art, NF_F_ID, num, (size_t)n);
+                        continue;
+                }
+                if (!json_is_string(val)) {
+                        snprintf(reason, reason_size, "field_type");
+                        snprintf(errstr, errstr_size,
+                                 "field \"%s\" must be a string, not a JSON %s",
+                                 key,
+                                 json_is_object(val)  ? "object"
+                                 : json_is_array(val) ? "array"
+                                                      : "non-string scalar");
+                        nf_article_destroy(art);
+                        json_decref(root);
+                        return NULL;
+                }
+                if (fi == NF_F_TEXT) {
+                        if (alias > text_from) {
+                                continue; /* a preferred alias already won */
+                        }
+                        text_from = alias;
+                }
+                nf_article_set(art, (nf_field_t)fi, json_string_value(val),
+                               json_string_length(val));
+        }
+        json_decref(root);
+
+        const char *t = art->f[NF_F_TEXT], *h = art->f[NF_F_HTML];
+        if ((!t || !*t) && (!h || !*h)) {
+                snprintf(reason, reason_size, "no_body");
+                snprintf(errstr, errstr_size,
+                         "record has neither \"text\" (or \"content\", "
+                         "\"body\") nor \"html\"");
+                nf_article_destroy(art);
+                return NULL;
+        }
+        if (art->f[NF_F_ID] && !*art->f[NF_F_ID]) {
+                nf_article_take(art, NF_F_ID, NULL); /* "" is no id */
+        }
+        return art;
+}
+
+char *nf_url_canonical(const char *url)
+{
+        size_t n = strlen(url);
+        char *out = malloc(n + 1);
+        if (!out) {
+                abort();
+        }
+        /* Skip leading/trailing blanks. */
+        while (*url && isspace((unsigned char)*url)) {
+                url++;
+        }
+        size_t o = 0;
+        const char *sep = strstr(url, "://");
+        const char *host_end = NULL;
+        if (sep) {
+                host_end = strchr(sep + 3, '/');
+                if (!host_end) {
+                        host_end = url + strlen(url);
+                }
+        }
+        for (const char *p = url; *p && *p != '#'; p++) {
+                char c = *p;
+                if (host_end && p < host_end) {
+                        c = (char)tolower((unsigned char)c);
+                }
+                out[o++] = c;
+        }
+        while (o > 0 && isspace((unsigned char)out[o - 1])) {
+                o--;
+        }
+        out[o] = '\0';
+        return out;
+}
+
+static void hash_id(char prefix, const char *s, size_t len, char out[34])
+{
+        XXH128_hash_t h = XXH3_128bits(s, len);
+        snprintf(out, 34, "%c%016llx%016llx", prefix,
+                 (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
+const char *nf_article_ensure_id(nf_article_t *art)
+{
+        if (art->f[NF_F_ID]) {
+                return art->f[NF_F_ID];
+        }
+        char id[34];
+        if (art->f[NF_F_URL] && *art->f[NF_F_URL]) {
+                char *canon = nf_url_canonical(art->f[NF_F_URL]);
+                hash_id('u', canon, strlen(canon), id);
+                free(canon);
+        } else {
+                const char *t = art->f[NF_F_TEXT] ? art->f[NF_F_TEXT] : "";
+                hash_id('t', t, strlen(t), id);
+        }
+        nf_article_set(art, NF_F_ID, id, strlen(id));
+        return art->f[NF_F_ID];
+}
+
+static int64_t count_words(const char *s)
+{
+        int64_t n = 0;
+        int in = 0;
+        for (; s && *s; s++) {
+                int sp = isspace((unsigned char)*s);
+                if (!sp && !in) {
+                        n++;
+                }
+                in = !sp;
+        }
+        return n;
+}
+
+static json_t *str_or_null(const char *s)
+{
+        return s ? json_string(s) : json_null();
+}
+
+char *nf_article_encode(nf_article_t *art, const nf_encode_meta_t *meta,
+                        size_t *len)
+{
+        nf_article_ensure_id(art);
+        json_t *o = json_object();
+        for (int i = 0; i < NF_F__COUNT; i++) {
+                if (i == NF_F_HTML) {
+                        continue; /* the raw page is input, not output */
+                }
+                json_object_set_new(o, nf_field_names[i], str_or_null(art->f[i]));
+                if (i == NF_F_LANG) {
+                        if (art->word_count < 0) {
+                                art->word_count = count_words(art->f[NF_F_TEXT]);
+                        }
+                        json_object_set_new(o, "word_count",
+                                            json_integer(art->word_count));
+                }
+        }
+        if (art->dedup.status == NF_DEDUP_NONE) {
+                json_object_set_new(o, "dedup", json_null());
+        } else {
+                json_object_set_new(
+                    o, "dedup",
+                    json_pack("{s:s, s:o, s:o}", "status",
+                              nf_dedup_status_name(art->dedup.status),
+                              "duplicate_of", str_or_null(art->dedup.duplicate_of),
+                              "similarity",
+                              art->dedup.status == NF_DEDUP_UNIQUE
+                                  ? json_null()
+                                  : json_real(art->dedup.similarity)));
+        }
+        json_object_set(o, "tags", art->tags ? art->tags : json_null());
+
+        json_t *m = json_object();
+        if (art->origin.topic) {
+                json_object_set_new(m, "topic", json_string(art->origin.topic));
+                json_object_set_new(m, "partition",
+                                    json_integer(art->origin.partition));
+                json_object_set_new(m, "offset", json_integer(art->origin.offset));
+        } else if (art->origin.offset >= 0) {
+                json_object_set_new(m, "line", json_integer(art->origin.offset));
+        }
+        if (meta && meta->processed_at) {
+                json_object_set_new(m, "processed_at",
+                                    json_string(meta->processed_at));
+        }
+        if (meta && meta->version) {
+                json_object_set_new(m, "version", json_string(meta->version));
+        }
+        json_object_update(m, art->notes);
+        json_object_set_new(o, "meta", m);
+
+        /* Unknown input fields are carried through, after the contract's. */
+        const char *k;
+        json_t *v;
+        json_object_foreach(art->extra, k, v)
+        {
+                if (!json_object_get(o, k)) {
+                        json_object_set(o, k, v);
+                }
+        }
+
+        char *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(o);
+        if (out && len) {
+                *len = strlen(out);
+        }
+        return out;
+}

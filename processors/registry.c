@@ -1,0 +1,13 @@
+/*
+ * registry.c — every processor newsflow has, by name. Adding a processor
+ * means one file under processors/ exporting its nf_processor_t, and one line
+ * here.
+ */
+#include "processors/chain.h"
+
+extern const nf_processor_t nf_processor_clean;
+
+const nf_processor_t *const nf_processors[] = {
+    &nf_processor_clean,
+    NULL,
+};
