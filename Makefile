@@ -54,7 +54,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test unit-test integration-test demo bench clean format format-check \
         eval-html eval-dedup eval-tag check-deps
-all: $(BUILD)/newsflow $(BUILD)/kafka-mock
+all: $(BUILD)/newsflow $(if $(wildcard stage/kafka_mock.c),$(BUILD)/kafka-mock)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
