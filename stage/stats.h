@@ -1,7 +1,4 @@
 /*
- * NOTE (lead): this file comes from the `kafka` branch (the run loop writes
- * it). Extend THIS struct for metrics (ready flags, lag table, ...) rather
- * than creating another stats type; the lead merges both branches.
  * stats.h — what the stage has done, for its shutdown summary and for a
  * metrics endpoint: records in, out, to the DLQ (in total and per reason),
  * dropped by a processor, state records published, backpressure pauses.
