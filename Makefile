@@ -4,6 +4,8 @@
 #   make deps       install the Debian packages the build and tests need
 #   make test       unit + integration tests; last line "N passed, N failed"
 #   make demo       the main job on the bundled mock broker
+#   make deploy-check  validate deploy/ (YAML/JSON, config keys, Dockerfile,
+#                   systemd unit, the image's ENTRYPOINT against kafka-mock)
 #   make SANITIZE=address,undefined ...   instrumented build (under build-san/)
 #
 # Sources are found by directory, so adding a file needs no Makefile edit:
@@ -18,7 +20,7 @@ PKGS      := rdkafka jansson libpcre2-8 libutf8proc libxxhash libxml-2.0 libextt
 TEST_PKGS := cmocka
 DEB_PKGS  := build-essential pkg-config librdkafka-dev libjansson-dev libpcre2-dev \
              libutf8proc-dev libxxhash-dev libxml2-dev libexttextcat-dev libmicrohttpd-dev \
-             libcmocka-dev kcat iso-codes python3 valgrind clang libclang-rt-dev
+             libcmocka-dev kcat iso-codes python3 python3-yaml valgrind clang libclang-rt-dev
 
 CC      ?= cc
 ifeq ($(CC),cc)
@@ -57,7 +59,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: fuzz fuzz-build
 .PHONY: all deps test unit-test integration-test demo bench clean format format-check \
-        eval-html eval-dedup eval-tag check-deps
+        eval-html eval-dedup eval-tag check-deps deploy-check
 all: $(BUILD)/newsflow $(if $(wildcard stage/kafka_mock.c),$(BUILD)/kafka-mock)
 
 $(BUILD)/%.o: %.c
@@ -129,6 +131,10 @@ integration-test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BIN)
 	@BUILD=$(BUILD) stage/demo.sh
+
+deploy-check: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) deploy/check.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(TOOL_BIN)

@@ -5,6 +5,9 @@
  *
  * nf_log() takes the message and then key/value string pairs ended by NULL,
  * so every field is machine-readable. Thread-safe (one write(2) per line).
+ * A line is at most 4 KiB: a longer event is cut at a character boundary
+ * and ends with truncated=true, still one line (and one valid JSON object).
+ * Bytes that are not UTF-8 are written as U+FFFD.
  */
 #ifndef NF_LOG_H
 #define NF_LOG_H

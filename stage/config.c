@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "processors/chain.h"
+#include "stage/metrics.h"
 
 /* The stage's own keys. Processors declare theirs in their own tables. */
 const nf_conf_key_t nf_stage_keys[] = {
@@ -49,6 +50,14 @@ const nf_conf_key_t nf_stage_keys[] = {
      "Lowest level logged"},
     {"log.format", NF_CONF_ENUM, "logfmt", "logfmt,json", 0, 0,
      "Log line format on stderr"},
+    {"metrics.listen", NF_CONF_STRING, NULL, NULL, 0, 0,
+     "host:port of the HTTP listener for /metrics, /healthz and /readyz "
+     "(e.g. 0.0.0.0:9090); unset = no listener"},
+    {"metrics.ready.max.poll.age.ms", NF_CONF_INT, "10000", NULL, 1, 3.6e6,
+     "/readyz answers 503 when the run loop last polled longer ago"},
+    {"metrics.live.max.poll.age.ms", NF_CONF_INT, "60000", NULL, 0, 3.6e6,
+     "/healthz answers 503 when the run loop last polled longer ago (0 = "
+     "never)"},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -165,6 +174,12 @@ int nf_config_finish(nf_conf_t *conf, char *errstr, size_t errstr_size)
                 if (check_rdkafka(rest, value, errstr, errstr_size) == -1) {
                         return -1;
                 }
+        }
+
+        const char *listen = nf_conf_get(conf, "metrics.listen");
+        if (listen && nf_metrics_listen_check(listen, errstr, errstr_size) ==
+                          -1) {
+                return -1;
         }
 
         /* processors: each name must be a registered processor, no repeats. */
