@@ -6,14 +6,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
+
+/* How long the final commit is retried while the group rebalances (the
+ * mock broker holds a rebalance for session.timeout.ms - 1 s). */
+#define CLOSE_COMMIT_TIMEOUT_S 15
 
 struct nf_consumer_s {
         rd_kafka_t *rk;
         nf_consumer_hooks_t hooks;
         int paused;
         int assigned; /* partitions in the assignment */
+        /* Cooperative (incremental) rebalancing, from the configured
+         * assignor. Not asked of rd_kafka_rebalance_protocol(): in librdkafka
+         * 2.0.2 that call can block forever inside the revoke callback run
+         * by rd_kafka_consumer_close(). */
+        int coop;
         char fatal[512];
 };
 
@@ -76,7 +86,7 @@ static void log_assignment(nf_consumer_t *c, const char *what,
                 rd_kafka_topic_partition_list_destroy(all);
         }
         nf_log(NF_LOG_INFO, what, "partitions", changed, "assignment", now,
-               "protocol", rd_kafka_rebalance_protocol(c->rk), NULL);
+               "protocol", c->coop ? "cooperative" : "eager", NULL);
 }
 
 /*
@@ -91,7 +101,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
         nf_consumer_t *c = opaque;
-        int coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+        int coop = c->coop;
         rd_kafka_error_t *error = NULL;
         rd_kafka_resp_err_t aerr = RD_KAFKA_RESP_ERR_NO_ERROR;
 
@@ -184,6 +194,9 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
                               errstr_size) != RD_KAFKA_CONF_OK) {
                 goto fail_conf;
         }
+        n = sizeof(strat);
+        rd_kafka_conf_get(rkc, "partition.assignment.strategy", strat, &n);
+        c->coop = strstr(strat, "cooperative") != NULL;
         /* At-least-once: an offset is stored only by nf_consumer_store(),
          * after the records made from it are acknowledged; the auto-commit
          * timer then commits only such offsets. Not user-overridable. */
@@ -231,18 +244,61 @@ fail_conf:
         return NULL;
 }
 
+/* Commit errors that pass: the group is rebalancing (ILLEGAL_GENERATION:
+ * it rebalanced and we are rejoining) or its coordinator is moving.
+ * Retried at close, while the consumer is served so the rebalance can
+ * complete. */
+static int commit_retriable(rd_kafka_resp_err_t err)
+{
+        return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+               err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
+               err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+               err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+               err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+               err == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT ||
+               err == RD_KAFKA_RESP_ERR__WAIT_COORD ||
+               err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+               err == RD_KAFKA_RESP_ERR__TIMED_OUT;
+}
+
 void nf_consumer_destroy(nf_consumer_t *c)
 {
         if (!c) {
                 return;
         }
-        char msg[256];
-        if (nf_consumer_commit(c, msg, sizeof(msg)) == -1) {
-                nf_log(NF_LOG_WARN, "final commit failed", "error", msg, NULL);
+        /* Final commit. When another member has just left, the group is
+         * rebalancing and the coordinator refuses commits (the mock broker
+         * does; Kafka does between JoinGroup and SyncGroup): keep the
+         * consumer served, fetching paused so no new record arrives, until
+         * the rebalance completes and the commit goes through. */
+        nf_consumer_pause(c);
+        rd_kafka_resp_err_t err;
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
+                err = rd_kafka_commit(c->rk, NULL, 0);
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                if (!commit_retriable(err) ||
+                    t.tv_sec - t0.tv_sec >= CLOSE_COMMIT_TIMEOUT_S) {
+                        break;
+                }
+                for (int j = 0; j < 2; j++) {
+                        rd_kafka_message_t *rkm =
+                            rd_kafka_consumer_poll(c->rk, 50);
+                        if (rkm) {
+                                /* paused: only errors; nothing was stored
+                                 * for it, so dropping it loses nothing */
+                                rd_kafka_message_destroy(rkm);
+                        }
+                }
+        }
+        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+                nf_log(NF_LOG_WARN, "final commit failed", "error",
+                       rd_kafka_err2str(err), NULL);
         }
         /* Leaves the group: the revoke callback runs (hook, commit,
          * unassign) from inside close. */
-        rd_kafka_resp_err_t err = rd_kafka_consumer_close(c->rk);
+        err = rd_kafka_consumer_close(c->rk);
         if (err) {
                 nf_log(NF_LOG_WARN, "consumer close failed", "error",
                        rd_kafka_err2str(err), NULL);
