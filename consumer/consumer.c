@@ -18,6 +18,7 @@ struct nf_consumer_s {
         rd_kafka_t *rk;
         nf_consumer_hooks_t hooks;
         int paused;
+        int closed;
         int assigned; /* partitions in the assignment */
         /* Cooperative (incremental) rebalancing, from the configured
          * assignor. Not asked of rd_kafka_rebalance_protocol(): in librdkafka
@@ -261,11 +262,12 @@ static int commit_retriable(rd_kafka_resp_err_t err)
                err == RD_KAFKA_RESP_ERR__TIMED_OUT;
 }
 
-void nf_consumer_destroy(nf_consumer_t *c)
+void nf_consumer_close(nf_consumer_t *c)
 {
-        if (!c) {
+        if (c->closed) {
                 return;
         }
+        c->closed = 1;
         /* Final commit. When another member has just left, the group is
          * rebalancing and the coordinator refuses commits (the mock broker
          * does; Kafka does between JoinGroup and SyncGroup): keep the
@@ -303,6 +305,14 @@ void nf_consumer_destroy(nf_consumer_t *c)
                 nf_log(NF_LOG_WARN, "consumer close failed", "error",
                        rd_kafka_err2str(err), NULL);
         }
+}
+
+void nf_consumer_destroy(nf_consumer_t *c)
+{
+        if (!c) {
+                return;
+        }
+        nf_consumer_close(c);
         rd_kafka_destroy(c->rk);
         free(c);
 }
@@ -335,6 +345,9 @@ rd_kafka_message_t *nf_consumer_poll(nf_consumer_t *c, int timeout_ms)
 int nf_consumer_store(nf_consumer_t *c, const char *topic, int32_t partition,
                       int64_t next_offset)
 {
+        if (c->closed) {
+                return -1;
+        }
         rd_kafka_topic_partition_list_t *l =
             rd_kafka_topic_partition_list_new(1);
         rd_kafka_topic_partition_list_add(l, topic, partition)->offset =

@@ -17,7 +17,7 @@
  *
  * It knows nothing of articles: it hands out raw rd_kafka_message_t.
  * Single-threaded: every function, and the hooks, run on the caller's thread
- * (hooks only from inside nf_consumer_poll() / nf_consumer_destroy()).
+ * (hooks only from inside nf_consumer_poll() / nf_consumer_close()).
  */
 #ifndef NF_CONSUMER_H
 #define NF_CONSUMER_H
@@ -55,9 +55,17 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
                                size_t errstr_size);
 
 /*
- * Leaves the group and frees the consumer: commits the stored offsets
- * (synchronously, logged on failure), runs the revoke hook for the last
- * assignment, closes. NULL is a no-op.
+ * Leaves the group: commits the stored offsets (synchronously, retried while
+ * the group rebalances, logged on failure), runs the revoke hook for the
+ * last assignment, closes. Nothing is stored after this. Calling it again
+ * does nothing.
+ */
+void nf_consumer_close(nf_consumer_t *c);
+
+/*
+ * Closes (if not yet done) and frees the consumer. Every message returned by
+ * nf_consumer_poll() must have been destroyed before: librdkafka waits for
+ * them forever. NULL is a no-op.
  */
 void nf_consumer_destroy(nf_consumer_t *c);
 

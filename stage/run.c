@@ -87,7 +87,8 @@ typedef struct run_s {
         nf_offsets_t *offsets;
         outmsg_t *outbox, **outbox_tail;
         nf_stats_t stats;
-        int failed; /* a fatal error happened: stop, exit 1 */
+        int failed;  /* a fatal error happened: stop, exit 1 */
+        int closing; /* tearing down: delivery reports change nothing */
 } run_t;
 
 static void fail(run_t *r)
@@ -333,10 +334,10 @@ static void on_delivery(void *opaque, void *token, rd_kafka_resp_err_t err,
 {
         run_t *r = opaque;
         token_t *tok = token;
-        if (err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+        if (r->closing || err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
             err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
-                /* Shutting down past the deadline: not written, not
-                 * committed; the entry is freed with the tracker. */
+                /* Tearing down past the deadline: not written (or too
+                 * late to commit); the entry is freed with the tracker. */
                 free(tok);
                 return;
         }
@@ -357,6 +358,7 @@ static void on_store(void *opaque, int32_t partition, int64_t next_offset)
 {
         run_t *r = opaque;
         if (r->consumer) {
+                /* refused (and logged) once the consumer is closed */
                 nf_consumer_store(r->consumer, r->in_topic, partition,
                                   next_offset);
         }
@@ -758,11 +760,18 @@ int nf_run(const nf_conf_t *conf)
         rc = r->failed ? 1 : 0;
 
 out:
-        nf_consumer_destroy(r->consumer); /* commits, leaves the group */
-        r->consumer = NULL;
+        /* Order matters: the consumer commits and leaves while the producer
+         * and the tracker are still there for its revoke hook; the input
+         * messages the tracker still holds (records that were never
+         * completed) must be freed before the consumer handle is. */
+        if (r->consumer) {
+                nf_consumer_close(r->consumer);
+        }
+        r->closing = 1;
         outbox_clear(r);
         nf_producer_destroy(r->producer); /* purges what is left */
         nf_offsets_destroy(r->offsets);
+        nf_consumer_destroy(r->consumer);
         if (r->chain) {
                 log_summary(r);
         }
