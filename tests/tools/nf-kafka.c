@@ -7,10 +7,11 @@
  *       One message per line of FILE (default stdin); empty lines are
  *       skipped. -k: the line is KEY<TAB>VALUE. Exits 0 when every message
  *       was acknowledged.
- *   nf-kafka consume -b BROKERS -t TOPIC [-n N] [-e] [-T MS]
+ *   nf-kafka consume -b BROKERS -t TOPIC [-n N] [-e] [-V] [-T MS]
  *       Reads every partition from the beginning (no group) and prints one
  *       JSON line per message: {"partition","offset","key","value",
- *       "headers":{...}} ("value_hex"/"key_hex" when not UTF-8). Stops
+ *       "headers":{...}} ("value_hex"/"key_hex" when not UTF-8), or with
+ *       -V the raw value alone. Stops
  *       after N messages (-n), or at the end of every partition (-e), or at
  *       the deadline (-T, default 30000 ms): exit 1 if that came first.
  *   nf-kafka offsets -b BROKERS -t TOPIC -g GROUP
@@ -33,7 +34,7 @@
 #define MAX_PARTS 1024
 
 static const char *brokers, *topic, *group, *file;
-static int keyed = 0, npairs = 0, nx = 0, until_eof = 0;
+static int keyed = 0, npairs = 0, nx = 0, until_eof = 0, values_only = 0;
 static int32_t partition = RD_KAFKA_PARTITION_UA;
 static long count = -1, timeout_ms = 30000;
 static char *hdrs[64], *xprops[64];
@@ -223,6 +224,11 @@ static json_t *bytes(const void *p, size_t n, const char *name, json_t *o,
 
 static void print_message(const rd_kafka_message_t *rkm)
 {
+        if (values_only) {
+                fwrite(rkm->payload, 1, rkm->len, stdout);
+                putchar('\n');
+                return;
+        }
         json_t *o = json_object();
         json_object_set_new(o, "partition", json_integer(rkm->partition));
         json_object_set_new(o, "offset", json_integer(rkm->offset));
@@ -376,7 +382,7 @@ int main(int argc, char **argv)
         const char *cmd = argv[1];
         int opt;
         optind = 2;
-        while ((opt = getopt(argc, argv, "b:t:g:f:kp:H:n:eT:X:")) != -1) {
+        while ((opt = getopt(argc, argv, "b:t:g:f:kp:H:n:eVT:X:")) != -1) {
                 if (opt == 'b') {
                         brokers = optarg;
                 } else if (opt == 't') {
@@ -393,6 +399,8 @@ int main(int argc, char **argv)
                         hdrs[npairs++] = optarg;
                 } else if (opt == 'n') {
                         count = atol(optarg);
+                } else if (opt == 'V') {
+                        values_only = 1;
                 } else if (opt == 'e') {
                         until_eof = 1;
                 } else if (opt == 'T') {
