@@ -33,7 +33,7 @@ endif
 OPT      ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter -MMD -MP -I. $(SANFLAGS) \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
@@ -51,10 +51,14 @@ TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
 
+.PHONY: fuzz fuzz-build
 .PHONY: all deps test unit-test integration-test demo bench clean format format-check \
         eval-html eval-dedup eval-tag check-deps
-all: $(BUILD)/newsflow $(BUILD)/kafka-mock
+all: $(BUILD)/newsflow $(if $(wildcard stage/kafka_mock.c),$(BUILD)/kafka-mock)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,6 +85,17 @@ $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libnewsflow.a
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libnewsflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer harnesses: everything rebuilt with clang, ASan and UBSan.
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libnewsflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
+	  EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-build
+	@BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # deps: idempotent. Installs only what is missing; explains itself when not root.
 deps:
@@ -130,6 +145,6 @@ format-check:
 	clang-format --dry-run --Werror $(wildcard */*.c */*.h tests/*/*.c)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -177,7 +177,7 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
 
         json_error_t jerr;
         /* Duplicate keys are rejected: which copy a crawler meant is a guess. */
-        json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+        json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
         if (!root) {
                 int depth_err = json_error_code(&jerr) == json_error_stack_overflow;
                 snprintf(reason, reason_size, depth_err ? "too_deep" : "json_invalid");

@@ -33,53 +33,63 @@ const nf_processor_t *nf_processor_find(const char *name)
         return NULL;
 }
 
+nf_chain_t *nf_chain_new_with(const nf_processor_t *const *procs, size_t n,
+                              const nf_conf_t *conf, char *errstr,
+                              size_t errstr_size)
+{
+        nf_chain_t *chain = calloc(1, sizeof(*chain));
+        chain->links = calloc(n ? n : 1, sizeof(link_t));
+        if (!chain || !chain->links) {
+                abort();
+        }
+        for (size_t i = 0; i < n; i++) {
+                const nf_processor_t *proc = procs[i];
+                if (proc->abi != NF_PROCESSOR_ABI) {
+                        snprintf(errstr, errstr_size,
+                                 "processor %s: ABI %d, expected %d",
+                                 proc->name, proc->abi, NF_PROCESSOR_ABI);
+                        goto fail;
+                }
+                link_t *l = &chain->links[chain->n];
+                l->proc = proc;
+                char msg[1024] = "";
+                l->self = proc->create(conf, msg, sizeof(msg));
+                if (!l->self) {
+                        snprintf(errstr, errstr_size, "processor %s: %s",
+                                 proc->name, msg);
+                        goto fail;
+                }
+                chain->n++;
+        }
+        return chain;
+fail:
+        nf_chain_destroy(chain);
+        return NULL;
+}
+
 nf_chain_t *nf_chain_new(const nf_conf_t *conf, char *errstr,
                          size_t errstr_size)
 {
         const char *list = nf_conf_get(conf, "processors");
-        nf_chain_t *chain = calloc(1, sizeof(*chain));
-        if (!chain) {
-                abort();
-        }
+        const nf_processor_t *procs[16];
+        size_t n = 0;
         char *copy = strdup(list ? list : "");
         char *save = NULL;
         for (char *name = strtok_r(copy, ",", &save); name;
              name = strtok_r(NULL, ",", &save)) {
                 const nf_processor_t *proc = nf_processor_find(name);
-                if (!proc) {
+                if (!proc || n == sizeof(procs) / sizeof(*procs)) {
                         snprintf(errstr, errstr_size,
-                                 "processors: unknown processor \"%s\"", name);
-                        goto fail;
+                                 proc ? "processors: too many processors"
+                                      : "processors: unknown processor \"%s\"",
+                                 name);
+                        free(copy);
+                        return NULL;
                 }
-                if (proc->abi != NF_PROCESSOR_ABI) {
-                        snprintf(errstr, errstr_size,
-                                 "processor %s: ABI %d, expected %d", name,
-                                 proc->abi, NF_PROCESSOR_ABI);
-                        goto fail;
-                }
-                chain->links = realloc(chain->links,
-                                       (chain->n + 1) * sizeof(link_t));
-                if (!chain->links) {
-                        abort();
-                }
-                link_t *l = &chain->links[chain->n];
-                memset(l, 0, sizeof(*l));
-                l->proc = proc;
-                char msg[512] = "";
-                l->self = proc->create(conf, msg, sizeof(msg));
-                if (!l->self) {
-                        snprintf(errstr, errstr_size, "processor %s: %s", name,
-                                 msg);
-                        goto fail;
-                }
-                chain->n++;
+                procs[n++] = proc;
         }
         free(copy);
-        return chain;
-fail:
-        free(copy);
-        nf_chain_destroy(chain);
-        return NULL;
+        return nf_chain_new_with(procs, n, conf, errstr, errstr_size);
 }
 
 void nf_chain_destroy(nf_chain_t *chain)

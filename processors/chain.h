@@ -39,6 +39,11 @@ nf_chain_t *nf_chain_new(const nf_conf_t *conf, char *errstr,
                          size_t errstr_size);
 void nf_chain_destroy(nf_chain_t *chain); /* NULL is a no-op */
 
+/* The same from an explicit list of n processors (tests, benchmarks). */
+nf_chain_t *nf_chain_new_with(const nf_processor_t *const *procs, size_t n,
+                              const nf_conf_t *conf, char *errstr,
+                              size_t errstr_size);
+
 /*
  * Runs the article through every processor until one does not pass.
  * out must be initialised by the caller; state records of all processors

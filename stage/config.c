@@ -38,6 +38,9 @@ const nf_conf_key_t nf_stage_keys[] = {
     {"dedup.state.topic", NF_CONF_STRING, NULL, NULL, 0, 0,
      "Compacted topic sharing the dedup index between instances; unset = "
      "each instance dedups only what it sees"},
+    {"dedup.state.file", NF_CONF_STRING, NULL, NULL, 0, 0,
+     "process (file mode): load dedup state from this file at start and "
+     "append new state records to it"},
     {"input.max.bytes", NF_CONF_INT, "16777216", NULL, 1, 1e9,
      "Larger input records go to the DLQ (reason decode.too_large)"},
     {"json.max.depth", NF_CONF_INT, "64", NULL, 1, 10000,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh SECONDS — runs every libFuzzer harness (built by
+# `make fuzz` under build-fuzz/ with ASan+UBSan) for SECONDS each, on a
+# copy of its seed corpus, and fails if any harness finds a crash.
+set -u
+secs=${1:-60}
+BUILD=${BUILD:-build-fuzz}
+rc=0
+for bin in "$BUILD"/fuzz/fuzz_*; do
+  name=$(basename "$bin"); short=${name#fuzz_}
+  work=$BUILD/fuzz-work/$short; mkdir -p "$work/corpus" "$work/artifacts"
+  [ -d tests/fuzz/corpus/$short ] && cp -n tests/fuzz/corpus/$short/* "$work/corpus/" 2>/dev/null
+  dict=""; [ -f tests/fuzz/$short.dict ] && dict="-dict=tests/fuzz/$short.dict"
+  echo "fuzz $short: ${secs}s"
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+     "$bin" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=10 -max_len=${FUZZ_MAX_LEN:-1048576} \
+       -artifact_prefix="$work/artifacts/" $dict "$work/corpus" > "$work/log" 2>&1; then
+    echo "  clean: $(grep -Eo '#[0-9]+' "$work/log" | tail -1) runs, corpus $(ls "$work/corpus" | wc -l)"
+  else
+    rc=1; echo "  FOUND: see $work/log and $work/artifacts/"; tail -30 "$work/log" | sed 's/^/    /'
+  fi
+done
+exit $rc
