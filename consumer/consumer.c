@@ -64,8 +64,8 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
                NULL);
 }
 
-static void parts_text(const rd_kafka_topic_partition_list_t *parts,
-                       char *buf, size_t size)
+static void parts_text(const rd_kafka_topic_partition_list_t *parts, char *buf,
+                       size_t size)
 {
         size_t o = 0;
         buf[0] = '\0';
@@ -137,9 +137,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                 } else {
                         aerr = rd_kafka_assign(rk, NULL);
                 }
-                log_assignment(c, lost ? "partitions lost"
-                                       : "partitions revoked",
-                               parts);
+                log_assignment(
+                    c, lost ? "partitions lost" : "partitions revoked", parts);
         } else {
                 nf_log(NF_LOG_WARN, "rebalance error", "error",
                        rd_kafka_err2str(err), NULL);
@@ -201,8 +200,8 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
         /* At-least-once: an offset is stored only by nf_consumer_store(),
          * after the records made from it are acknowledged; the auto-commit
          * timer then commits only such offsets. Not user-overridable. */
-        if (rd_kafka_conf_set(rkc, "group.id", group_id, errstr,
-                              errstr_size) != RD_KAFKA_CONF_OK ||
+        if (rd_kafka_conf_set(rkc, "group.id", group_id, errstr, errstr_size) !=
+                RD_KAFKA_CONF_OK ||
             force(rkc, "enable.auto.offset.store", "false", errstr,
                   errstr_size) == -1 ||
             force(rkc, "enable.auto.commit", "true", errstr, errstr_size) ==
@@ -224,8 +223,7 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
 
         rd_kafka_topic_partition_list_t *topics =
             rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(topics, topic,
-                                          RD_KAFKA_PARTITION_UA);
+        rd_kafka_topic_partition_list_add(topics, topic, RD_KAFKA_PARTITION_UA);
         rd_kafka_resp_err_t err = rd_kafka_subscribe(c->rk, topics);
         rd_kafka_topic_partition_list_destroy(topics);
         if (err) {
@@ -329,8 +327,8 @@ rd_kafka_message_t *nf_consumer_poll(nf_consumer_t *c, int timeout_ms)
                 char part[16];
                 snprintf(part, sizeof(part), "%d", (int)rkm->partition);
                 nf_log(NF_LOG_WARN, "consume error", "topic", topic,
-                       "partition", part, "error",
-                       rd_kafka_message_errstr(rkm), NULL);
+                       "partition", part, "error", rd_kafka_message_errstr(rkm),
+                       NULL);
                 /* With auto.offset.reset=error librdkafka reports instead of
                  * jumping: records may be gone, so stop rather than guess. */
                 if (rkm->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {

@@ -103,7 +103,8 @@ void nf_producer_destroy(nf_producer_t *p)
         }
         /* Report what is left as purged, so the caller can release its
          * tokens; rd_kafka_destroy() would drop them silently. */
-        rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_purge(p->rk,
+                       RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_poll(p->rk, 0);
         for (int i = 0; i < 50 && rd_kafka_outq_len(p->rk) > 0; i++) {
                 rd_kafka_poll(p->rk, 100);
@@ -115,15 +116,15 @@ void nf_producer_destroy(nf_producer_t *p)
 rd_kafka_resp_err_t nf_producer_send(nf_producer_t *p,
                                      const nf_producer_msg_t *msg)
 {
-        return rd_kafka_producev(
-            p->rk, RD_KAFKA_V_TOPIC(msg->topic),
-            RD_KAFKA_V_PARTITION(msg->partition),
-            RD_KAFKA_V_KEY(msg->key, msg->key_len),
-            RD_KAFKA_V_VALUE(msg->value, msg->value_len),
-            RD_KAFKA_V_MSGFLAGS(msg->value_owned ? RD_KAFKA_MSG_F_FREE
-                                                 : RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_HEADERS(msg->headers), RD_KAFKA_V_OPAQUE(msg->token),
-            RD_KAFKA_V_END);
+        return rd_kafka_producev(p->rk, RD_KAFKA_V_TOPIC(msg->topic),
+                                 RD_KAFKA_V_PARTITION(msg->partition),
+                                 RD_KAFKA_V_KEY(msg->key, msg->key_len),
+                                 RD_KAFKA_V_VALUE(msg->value, msg->value_len),
+                                 RD_KAFKA_V_MSGFLAGS(msg->value_owned
+                                                         ? RD_KAFKA_MSG_F_FREE
+                                                         : RD_KAFKA_MSG_F_COPY),
+                                 RD_KAFKA_V_HEADERS(msg->headers),
+                                 RD_KAFKA_V_OPAQUE(msg->token), RD_KAFKA_V_END);
 }
 
 void nf_producer_poll(nf_producer_t *p, int timeout_ms)

@@ -35,8 +35,7 @@ typedef void(nf_producer_dr_cb_t)(void *opaque, void *token,
  * errstr on failure.
  */
 nf_producer_t *nf_producer_new(rd_kafka_conf_t *rkc, nf_producer_dr_cb_t *cb,
-                               void *opaque, char *errstr,
-                               size_t errstr_size);
+                               void *opaque, char *errstr, size_t errstr_size);
 
 /* Frees the producer. Messages still queued are purged first and their
  * delivery callbacks run with RD_KAFKA_RESP_ERR__PURGE_QUEUE (flush first

@@ -24,8 +24,8 @@ rd_kafka_headers_t *nf_dlq_headers(const rd_kafka_headers_t *orig,
              orig && rd_kafka_header_get_all(orig, i, &name, &value, &size) ==
                          RD_KAFKA_RESP_ERR_NO_ERROR;
              i++) {
-                if (strncmp(name, NF_DLQ_H_PREFIX,
-                            strlen(NF_DLQ_H_PREFIX)) == 0) {
+                if (strncmp(name, NF_DLQ_H_PREFIX, strlen(NF_DLQ_H_PREFIX)) ==
+                    0) {
                         continue;
                 }
                 /* A NULL value stays NULL (size -1 would mean strlen). */

@@ -46,16 +46,23 @@ static void on_signal(int sig)
 static const struct {
         const char *name;
         int16_t key;
-} apis[] = {
-    {"Produce", 0},          {"Fetch", 1},
-    {"ListOffsets", 2},      {"Metadata", 3},
-    {"OffsetCommit", 8},     {"OffsetFetch", 9},
-    {"FindCoordinator", 10}, {"JoinGroup", 11},
-    {"Heartbeat", 12},       {"LeaveGroup", 13},
-    {"SyncGroup", 14},       {"InitProducerId", 22},
-    {"AddPartitionsToTxn", 24}, {"AddOffsetsToTxn", 25},
-    {"EndTxn", 26},          {"TxnOffsetCommit", 28},
-    {NULL, 0}};
+} apis[] = {{"Produce", 0},
+            {"Fetch", 1},
+            {"ListOffsets", 2},
+            {"Metadata", 3},
+            {"OffsetCommit", 8},
+            {"OffsetFetch", 9},
+            {"FindCoordinator", 10},
+            {"JoinGroup", 11},
+            {"Heartbeat", 12},
+            {"LeaveGroup", 13},
+            {"SyncGroup", 14},
+            {"InitProducerId", 22},
+            {"AddPartitionsToTxn", 24},
+            {"AddOffsetsToTxn", 25},
+            {"EndTxn", 26},
+            {"TxnOffsetCommit", 28},
+            {NULL, 0}};
 
 static int parse_api(const char *s, int16_t *key)
 {
@@ -199,8 +206,8 @@ int main(int argc, char **argv)
         char errstr[512];
         rd_kafka_conf_t *rkc = rd_kafka_conf_new();
         rd_kafka_conf_set(rkc, "log_level", "3", NULL, 0);
-        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, rkc, errstr,
-                                      sizeof(errstr));
+        rd_kafka_t *rk =
+            rd_kafka_new(RD_KAFKA_PRODUCER, rkc, errstr, sizeof(errstr));
         if (!rk) {
                 fprintf(stderr, "kafka-mock: %s\n", errstr);
                 return 1;
@@ -215,8 +222,9 @@ int main(int argc, char **argv)
                 char *colon = strrchr(topics[i], ':');
                 int parts = colon ? atoi(colon + 1) : 0;
                 if (!colon || parts < 1) {
-                        fprintf(stderr, "kafka-mock: -t %s: expected "
-                                        "TOPIC:PARTITIONS\n",
+                        fprintf(stderr,
+                                "kafka-mock: -t %s: expected "
+                                "TOPIC:PARTITIONS\n",
                                 topics[i]);
                         return 2;
                 }
@@ -224,8 +232,8 @@ int main(int argc, char **argv)
                 rd_kafka_resp_err_t err =
                     rd_kafka_mock_topic_create(mc, topics[i], parts, 1);
                 if (err) {
-                        fprintf(stderr, "kafka-mock: topic %s: %s\n",
-                                topics[i], rd_kafka_err2str(err));
+                        fprintf(stderr, "kafka-mock: topic %s: %s\n", topics[i],
+                                rd_kafka_err2str(err));
                         return 1;
                 }
         }

@@ -166,7 +166,8 @@ static void outbox_send(run_t *r)
 {
         while (r->outbox) {
                 outmsg_t *m = r->outbox;
-                rd_kafka_resp_err_t err = nf_producer_send(r->producer, &m->msg);
+                rd_kafka_resp_err_t err =
+                    nf_producer_send(r->producer, &m->msg);
                 if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                         return;
                 }
@@ -288,8 +289,8 @@ static void produce_reason(rd_kafka_resp_err_t err, char *buf, size_t size)
         }
         size_t o = (size_t)snprintf(buf, size, "produce.");
         for (; *name && o + 1 < size; name++) {
-                buf[o++] = (char)(*name >= 'A' && *name <= 'Z' ? *name + 32
-                                                               : *name);
+                buf[o++] =
+                    (char)(*name >= 'A' && *name <= 'Z' ? *name + 32 : *name);
         }
         buf[o] = '\0';
 }
@@ -443,10 +444,9 @@ static void handle(run_t *r, rd_kafka_message_t *rkm)
             nf_offsets_begin(r->offsets, rkm->partition, rkm->offset, in);
 
         char why[64], reason[80], errstr[512];
-        nf_article_t *art = nf_article_decode(rkm->payload ? rkm->payload : "",
-                                              rkm->len, &r->limits, why,
-                                              sizeof(why), errstr,
-                                              sizeof(errstr));
+        nf_article_t *art = nf_article_decode(
+            rkm->payload ? rkm->payload : "", rkm->len, &r->limits, why,
+            sizeof(why), errstr, sizeof(errstr));
         int rc;
         if (!art) {
                 snprintf(reason, sizeof(reason), "decode.%s", why);
@@ -486,8 +486,8 @@ static int drain(run_t *r, int timeout_ms)
 
 /* ---- rebalance hooks ---- */
 
-static void on_revoke(void *opaque, const rd_kafka_topic_partition_list_t *parts,
-                      int lost)
+static void on_revoke(void *opaque,
+                      const rd_kafka_topic_partition_list_t *parts, int lost)
 {
         run_t *r = opaque;
         /* Finish what is in flight so its offsets are stored and committed
@@ -603,17 +603,16 @@ static void log_summary(run_t *r)
         char *reasons = json_dumps(json_object_get(s, "dlq_reasons"),
                                    JSON_COMPACT | JSON_SORT_KEYS);
         char v[6][24];
-        const char *names[] = {"in", "out", "dlq", "dropped", "state",
-                               "pauses"};
+        const char *names[] = {"in",      "out",   "dlq",
+                               "dropped", "state", "pauses"};
         for (int i = 0; i < 6; i++) {
                 snprintf(v[i], sizeof(v[i]), "%" JSON_INTEGER_FORMAT,
                          json_integer_value(json_object_get(s, names[i])));
         }
         nf_log(r->failed ? NF_LOG_ERROR : NF_LOG_INFO,
-               r->failed ? "stage stopped on an error" : "stage stopped",
-               "in", v[0], "out", v[1], "dlq", v[2], "dropped", v[3],
-               "state", v[4], "pauses", v[5], "dlq_reasons",
-               reasons ? reasons : "{}", NULL);
+               r->failed ? "stage stopped on an error" : "stage stopped", "in",
+               v[0], "out", v[1], "dlq", v[2], "dropped", v[3], "state", v[4],
+               "pauses", v[5], "dlq_reasons", reasons ? reasons : "{}", NULL);
         free(reasons);
         json_decref(s);
 }
@@ -658,10 +657,11 @@ static void loop(run_t *r)
                         fail(r);
                         break;
                 }
-                int timeout = nf_consumer_paused(r->consumer)          ? 0
+                int timeout = nf_consumer_paused(r->consumer)         ? 0
                               : nf_producer_outq_len(r->producer) > 0 ? 10
-                                                                       : 100;
-                rd_kafka_message_t *rkm = nf_consumer_poll(r->consumer, timeout);
+                                                                      : 100;
+                rd_kafka_message_t *rkm =
+                    nf_consumer_poll(r->consumer, timeout);
                 nf_producer_poll(r->producer, 0);
                 if (rkm) {
                         handle(r, rkm);
@@ -684,8 +684,8 @@ int nf_run(const nf_conf_t *conf)
         if (r->state_topic && !*r->state_topic) {
                 r->state_topic = NULL;
         }
-        r->tolerate_all = strcmp(nf_conf_get(conf, "errors.tolerance"),
-                                 "all") == 0;
+        r->tolerate_all =
+            strcmp(nf_conf_get(conf, "errors.tolerance"), "all") == 0;
         r->limits.max_bytes =
             (size_t)nf_conf_get_int(conf, "input.max.bytes", 16777216);
         r->limits.max_depth = (int)nf_conf_get_int(conf, "json.max.depth", 64);
@@ -729,9 +729,9 @@ int nf_run(const nf_conf_t *conf)
         nf_consumer_hooks_t hooks = {.revoke = on_revoke, .opaque = r};
         rkc = client_conf(conf, NF_CLIENT_CONSUMER, errstr, sizeof(errstr));
         if (rkc) {
-                r->consumer = nf_consumer_new(rkc, nf_conf_get(conf, "group.id"),
-                                              r->in_topic, &hooks, errstr,
-                                              sizeof(errstr));
+                r->consumer = nf_consumer_new(
+                    rkc, nf_conf_get(conf, "group.id"), r->in_topic, &hooks,
+                    errstr, sizeof(errstr));
         }
         if (!r->consumer) {
                 nf_log(NF_LOG_ERROR, "cannot create the consumer", "error",

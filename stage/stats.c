@@ -30,8 +30,8 @@ void nf_stats_dlq_reason(nf_stats_t *s, const char *reason)
                 s->other++;
         } else {
                 if (i == s->nreasons) {
-                        snprintf(s->reasons[i].name,
-                                 sizeof(s->reasons[i].name), "%s", reason);
+                        snprintf(s->reasons[i].name, sizeof(s->reasons[i].name),
+                                 "%s", reason);
                         s->nreasons++;
                 }
                 s->reasons[i].n++;

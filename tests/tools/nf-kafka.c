@@ -172,8 +172,8 @@ static int cmd_produce(void)
                             rk, RD_KAFKA_V_TOPIC(topic),
                             RD_KAFKA_V_PARTITION(partition),
                             RD_KAFKA_V_KEY(key, klen),
-                            RD_KAFKA_V_VALUE(value,
-                                             (size_t)len - (size_t)(value - line)),
+                            RD_KAFKA_V_VALUE(value, (size_t)len -
+                                                        (size_t)(value - line)),
                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                             RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
                         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -240,9 +240,8 @@ static void print_message(const rd_kafka_message_t *rkm)
                 const char *name;
                 const void *val;
                 size_t size;
-                for (size_t i = 0; !rd_kafka_header_get_all(hs, i, &name, &val,
-                                                            &size);
-                     i++) {
+                for (size_t i = 0;
+                     !rd_kafka_header_get_all(hs, i, &name, &val, &size); i++) {
                         json_t *s = val ? json_stringn(val, size) : json_null();
                         json_object_set_new(h, name, s ? s : json_null());
                 }

@@ -21,8 +21,8 @@ static const nf_dlq_error_t err = {.topic = "articles",
                                    .message = "invalid JSON at line 1"};
 
 /* The last value of header name, as a string, or NULL. */
-static const char *get(const rd_kafka_headers_t *h, const char *name,
-                       char *buf, size_t size)
+static const char *get(const rd_kafka_headers_t *h, const char *name, char *buf,
+                       size_t size)
 {
         const void *v;
         size_t n;
@@ -90,8 +90,7 @@ static void test_old_error_headers_replaced(void **state)
         size_t n;
         int reasons = 0;
         const char *name;
-        for (size_t i = 0; !rd_kafka_header_get_all(h, i, &name, &v, &n);
-             i++) {
+        for (size_t i = 0; !rd_kafka_header_get_all(h, i, &name, &v, &n); i++) {
                 reasons += strcmp(name, NF_DLQ_H_REASON) == 0;
         }
         assert_int_equal(reasons, 1);

@@ -87,8 +87,8 @@ static void test_holds(void **state)
 {
         nf_offsets_t *t = tracker();
         nf_inflight_t *e = begin(t, 0, 5);
-        nf_offsets_hold(e); /* output */
-        nf_offsets_hold(e); /* state record */
+        nf_offsets_hold(e);       /* output */
+        nf_offsets_hold(e);       /* state record */
         nf_offsets_release(t, e); /* processing done */
         nf_offsets_release(t, e); /* output acknowledged */
         assert_int_equal(rec.n, 0);
