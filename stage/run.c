@@ -1,0 +1,781 @@
+/*
+ * run.c — Kafka mode: consume -> decode -> chain -> encode -> produce, at
+ * least once.
+ *
+ * One thread does everything, in the shape of librdkafka's
+ * examples/transactions.c: poll the consumer, process the record, hand what
+ * it became (output, DLQ or state records) to the producer, serve the
+ * producer's delivery reports. An input offset is stored for commit only
+ * when every record made from it is acknowledged (offsets.h keeps that per
+ * partition and contiguous). Records the producer could not take yet
+ * (QUEUE_FULL) wait in an outbox while input is paused: nothing is dropped,
+ * nothing spins.
+ *
+ * Where later work plugs in:
+ *   - exactly-once (issue 6): the offsets tracker's store callback is where
+ *     a transactional run would collect positions for
+ *     send_offsets_to_transaction() instead of storing them;
+ *   - the dedup state topic (issue 4): state_restore() before subscribing,
+ *     and the state tail polled in the main loop.
+ */
+#include "stage/run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "consumer/consumer.h"
+#include "processors/chain.h"
+#include "producer/producer.h"
+#include "stage/config.h"
+#include "stage/dlq.h"
+#include "stage/offsets.h"
+#include "stage/stats.h"
+
+/* How long to wait for records in flight before giving partitions up in a
+ * rebalance, and before exiting on SIGTERM. What is not acknowledged by
+ * then is not committed, and is reprocessed by the next owner. */
+#define REVOKE_DRAIN_MS 10000
+#define SHUTDOWN_DRAIN_MS 30000
+
+/* The run flag: the only global. The signal handler only clears it. */
+static volatile sig_atomic_t run_flag = 1;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        run_flag = 0;
+}
+
+typedef enum { OUT_OUTPUT = 0, OUT_DLQ, OUT_STATE } out_kind_t;
+
+/* What the stage keeps per input record while it is in flight: the consumed
+ * message itself, because if its output is refused for good the original
+ * record goes to the DLQ. Owned by its offsets entry. */
+typedef struct input_s {
+        rd_kafka_message_t *rkm;
+        int dlq_sent; /* the original is already on its way to the DLQ */
+} input_t;
+
+/* The per-message token: which input a produced record belongs to. Freed
+ * when its delivery report has been handled. */
+typedef struct token_s {
+        nf_inflight_t *e;
+        out_kind_t kind;
+} token_t;
+
+/* A record the producer has not accepted yet. Owns key, value, headers. */
+typedef struct outmsg_s {
+        struct outmsg_s *next;
+        nf_producer_msg_t msg;
+} outmsg_t;
+
+typedef struct run_s {
+        const nf_conf_t *conf;
+        const char *in_topic, *out_topic, *dlq_topic, *state_topic;
+        int tolerate_all; /* errors.tolerance=all */
+        nf_decode_limits_t limits;
+        nf_chain_t *chain;
+        nf_consumer_t *consumer;
+        nf_producer_t *producer;
+        nf_offsets_t *offsets;
+        outmsg_t *outbox, **outbox_tail;
+        nf_stats_t stats;
+        int failed;  /* a fatal error happened: stop, exit 1 */
+        int closing; /* tearing down: delivery reports change nothing */
+} run_t;
+
+static void fail(run_t *r)
+{
+        r->failed = 1;
+        run_flag = 0;
+}
+
+static void input_free(void *data)
+{
+        input_t *in = data;
+        rd_kafka_message_destroy(in->rkm);
+        free(in);
+}
+
+static void *memdup0(const void *p, size_t n)
+{
+        char *d = malloc(n + 1);
+        if (!d) {
+                abort();
+        }
+        if (n) {
+                memcpy(d, p, n);
+        }
+        d[n] = '\0';
+        return d;
+}
+
+/* ---- outbox: records waiting for the producer ---- */
+
+/* Queues a record made from input e. Takes ownership of key, value and
+ * headers; adds a hold on e that its delivery report releases. */
+static void outbox_push(run_t *r, nf_inflight_t *e, out_kind_t kind,
+                        const char *topic, char *key, size_t key_len,
+                        char *value, size_t value_len,
+                        rd_kafka_headers_t *headers)
+{
+        outmsg_t *m = calloc(1, sizeof(*m));
+        token_t *tok = malloc(sizeof(*tok));
+        if (!m || !tok) {
+                abort();
+        }
+        tok->e = e;
+        tok->kind = kind;
+        nf_offsets_hold(e);
+        m->msg = (nf_producer_msg_t){.topic = topic,
+                                     .partition = RD_KAFKA_PARTITION_UA,
+                                     .key = key,
+                                     .key_len = key_len,
+                                     .value = value,
+                                     .value_len = value_len,
+                                     .value_owned = 1,
+                                     .headers = headers,
+                                     .token = tok};
+        *r->outbox_tail = m;
+        r->outbox_tail = &m->next;
+}
+
+static void outbox_pop(run_t *r)
+{
+        outmsg_t *m = r->outbox;
+        r->outbox = m->next;
+        if (!r->outbox) {
+                r->outbox_tail = &r->outbox;
+        }
+        free((void *)m->msg.key);
+        free(m);
+}
+
+static void delivery_failed(run_t *r, token_t *tok, rd_kafka_resp_err_t err,
+                            const char *topic);
+
+/* Hands queued records to the producer, in order, until it is full. */
+static void outbox_send(run_t *r)
+{
+        while (r->outbox) {
+                outmsg_t *m = r->outbox;
+                rd_kafka_resp_err_t err =
+                    nf_producer_send(r->producer, &m->msg);
+                if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        return;
+                }
+                if (err) {
+                        /* Refused locally (e.g. over message.max.bytes):
+                         * nothing was taken; same path as a failed delivery. */
+                        free(m->msg.value);
+                        if (m->msg.headers) {
+                                rd_kafka_headers_destroy(m->msg.headers);
+                        }
+                        token_t *tok = m->msg.token;
+                        const char *topic = m->msg.topic;
+                        outbox_pop(r);
+                        delivery_failed(r, tok, err, topic);
+                        continue;
+                }
+                outbox_pop(r); /* value and headers now belong to librdkafka */
+        }
+}
+
+static void outbox_clear(run_t *r)
+{
+        while (r->outbox) {
+                outmsg_t *m = r->outbox;
+                free(m->msg.value);
+                if (m->msg.headers) {
+                        rd_kafka_headers_destroy(m->msg.headers);
+                }
+                free(m->msg.token);
+                outbox_pop(r);
+        }
+}
+
+/* ---- the DLQ ---- */
+
+/* Sends input e's original record to the DLQ with the error headers. */
+static void to_dlq(run_t *r, nf_inflight_t *e, const char *stage,
+                   const char *reason, const char *message)
+{
+        input_t *in = nf_offsets_data(e);
+        const rd_kafka_message_t *rkm = in->rkm;
+        rd_kafka_headers_t *orig = NULL;
+        rd_kafka_message_headers(rkm, &orig); /* borrowed; NULL if none */
+        nf_dlq_error_t derr = {.topic = r->in_topic,
+                               .partition = rkm->partition,
+                               .offset = rkm->offset,
+                               .stage = stage,
+                               .reason = reason,
+                               .message = message};
+        in->dlq_sent = 1;
+        nf_stats_dlq_reason(&r->stats, reason);
+        outbox_push(r, e, OUT_DLQ, r->dlq_topic,
+                    rkm->key ? memdup0(rkm->key, rkm->key_len) : NULL,
+                    rkm->key_len,
+                    rkm->payload ? memdup0(rkm->payload, rkm->len) : NULL,
+                    rkm->len, nf_dlq_headers(orig, &derr));
+}
+
+static void log_record(nf_log_level_t level, const char *msg, run_t *r,
+                       nf_inflight_t *e, const char *reason,
+                       const char *message)
+{
+        char p[16], o[24];
+        snprintf(p, sizeof(p), "%" PRId32, nf_offsets_partition(e));
+        snprintf(o, sizeof(o), "%" PRId64, nf_offsets_offset(e));
+        nf_log(level, msg, "topic", r->in_topic, "partition", p, "offset", o,
+               "reason", reason, "error", message, NULL);
+}
+
+/*
+ * Bad input: to the DLQ, or, with errors.tolerance=none, a stop. Returns 0,
+ * or -1 when the stage stops: then the caller must not release its hold on
+ * e, so the offset of this record (and everything after it in its
+ * partition) is never committed.
+ */
+static int bad_input(run_t *r, nf_inflight_t *e, const char *stage,
+                     const char *reason, const char *message)
+{
+        if (!r->tolerate_all || !r->dlq_topic) {
+                log_record(NF_LOG_ERROR,
+                           "bad input with errors.tolerance=none: stopping "
+                           "without committing past it",
+                           r, e, reason, message);
+                fail(r);
+                return -1;
+        }
+        log_record(NF_LOG_WARN, "bad input sent to the DLQ", r, e, reason,
+                   message);
+        to_dlq(r, e, stage, reason, message);
+        return 0;
+}
+
+/* ---- delivery reports ---- */
+
+/* Errors that say "this record cannot be written, ever" rather than "the
+ * cluster is unwell": the record goes to the DLQ. Everything else that
+ * reaches a delivery report has outlived librdkafka's retries
+ * (message.timeout.ms) and stops the stage. */
+static int is_record_error(rd_kafka_resp_err_t err)
+{
+        switch (err) {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+        case RD_KAFKA_RESP_ERR_INVALID_MSG:
+        case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+        case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+        case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+/* "produce.msg_size_too_large" from librdkafka's error name. */
+static void produce_reason(rd_kafka_resp_err_t err, char *buf, size_t size)
+{
+        const char *name = rd_kafka_err2name(err);
+        while (*name == '_') {
+                name++;
+        }
+        size_t o = (size_t)snprintf(buf, size, "produce.");
+        for (; *name && o + 1 < size; name++) {
+                buf[o++] =
+                    (char)(*name >= 'A' && *name <= 'Z' ? *name + 32 : *name);
+        }
+        buf[o] = '\0';
+}
+
+/* A record made from input tok->e was not written. Consumes tok. */
+static void delivery_failed(run_t *r, token_t *tok, rd_kafka_resp_err_t err,
+                            const char *topic)
+{
+        nf_inflight_t *e = tok->e;
+        input_t *in = nf_offsets_data(e);
+        char reason[64], message[512];
+        produce_reason(err, reason, sizeof(reason));
+        snprintf(message, sizeof(message), "could not write to topic %s: %s",
+                 topic, rd_kafka_err2str(err));
+
+        if (tok->kind != OUT_DLQ && is_record_error(err)) {
+                /* The record is refused, the input is not lost: the
+                 * original goes to the DLQ (once, however many of its
+                 * records failed), and that delivery completes it. */
+                if (in->dlq_sent ||
+                    bad_input(r, e, "produce", reason, message) == 0) {
+                        nf_offsets_release(r->offsets, e);
+                }
+        } else {
+                /* Cannot deliver, not even to the DLQ: stop, and keep the
+                 * hold so nothing from here on in this partition is
+                 * committed. */
+                log_record(NF_LOG_ERROR,
+                           tok->kind == OUT_DLQ
+                               ? "could not write to the DLQ: stopping "
+                                 "without committing past this record"
+                               : "could not deliver a record: stopping "
+                                 "without committing past it",
+                           r, e, reason, message);
+                fail(r);
+        }
+        free(tok);
+}
+
+static void on_delivery(void *opaque, void *token, rd_kafka_resp_err_t err,
+                        const rd_kafka_message_t *rkm)
+{
+        run_t *r = opaque;
+        token_t *tok = token;
+        if (r->closing || err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+            err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+                /* Tearing down past the deadline: not written (or too
+                 * late to commit); the entry is freed with the tracker. */
+                free(tok);
+                return;
+        }
+        if (err) {
+                delivery_failed(r, tok, err, rd_kafka_topic_name(rkm->rkt));
+                return;
+        }
+        atomic_fetch_add(tok->kind == OUT_OUTPUT ? &r->stats.out
+                         : tok->kind == OUT_DLQ  ? &r->stats.dlq
+                                                 : &r->stats.state,
+                         1);
+        nf_offsets_release(r->offsets, tok->e);
+        free(tok);
+}
+
+/* The offsets tracker says partition is complete up to next_offset. */
+static void on_store(void *opaque, int32_t partition, int64_t next_offset)
+{
+        run_t *r = opaque;
+        if (r->consumer) {
+                /* refused (and logged) once the consumer is closed */
+                nf_consumer_store(r->consumer, r->in_topic, partition,
+                                  next_offset);
+        }
+}
+
+/* ---- one input record ---- */
+
+static void now_rfc3339(char *buf, size_t size)
+{
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        struct tm tm;
+        gmtime_r(&tv.tv_sec, &tm);
+        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(buf + n, size - n, ".%03dZ", (int)(tv.tv_usec / 1000));
+}
+
+/* Side records (dedup state) belong to the same input as its output: they
+ * are produced under the same entry. Without a state topic they stay
+ * local. Takes the records out of the outcome. */
+static void publish_state(run_t *r, nf_inflight_t *e, nf_outcome_t *out)
+{
+        for (size_t i = 0; r->state_topic && i < out->nrecords; i++) {
+                nf_record_t *rec = &out->records[i];
+                outbox_push(r, e, OUT_STATE, r->state_topic, rec->key,
+                            rec->key_len, rec->value, rec->value_len, NULL);
+                rec->key = rec->value = NULL; /* now owned by the outbox */
+        }
+}
+
+/* Runs the chain on a decoded article and queues what it became. Returns 0,
+ * or -1 when the stage stops on this record (see bad_input()). */
+static int process(run_t *r, nf_inflight_t *e, nf_article_t *art)
+{
+        const rd_kafka_message_t *rkm = ((input_t *)nf_offsets_data(e))->rkm;
+        art->origin = (nf_origin_t){.topic = r->in_topic,
+                                    .partition = rkm->partition,
+                                    .offset = rkm->offset};
+        nf_outcome_t out;
+        nf_outcome_init(&out);
+        nf_verdict_t v = nf_chain_process(r->chain, art, &out);
+        publish_state(r, e, &out);
+        int rc = 0;
+        if (v == NF_PASS) {
+                /* Keyed by document id: a compacted output topic keeps one
+                 * version per document, and replays overwrite it. */
+                const char *id = nf_article_ensure_id(art);
+                char ts[40];
+                now_rfc3339(ts, sizeof(ts));
+                nf_encode_meta_t meta = {.version = NF_VERSION,
+                                         .processed_at = ts};
+                size_t len = 0;
+                char *buf = nf_article_encode(art, &meta, &len);
+                if (!buf) {
+                        abort(); /* allocation failure only */
+                }
+                outbox_push(r, e, OUT_OUTPUT, r->out_topic,
+                            memdup0(id, strlen(id)), strlen(id), buf, len,
+                            NULL);
+        } else if (v == NF_DROP) {
+                atomic_fetch_add(&r->stats.dropped, 1);
+        } else {
+                /* "clean.empty": the stage is the processor's name. */
+                char stage[64];
+                snprintf(stage, sizeof(stage), "%.*s",
+                         (int)strcspn(out.reason, "."), out.reason);
+                rc = bad_input(r, e, stage, out.reason, out.message);
+        }
+        nf_outcome_fini(&out);
+        return rc;
+}
+
+static void handle(run_t *r, rd_kafka_message_t *rkm)
+{
+        atomic_fetch_add(&r->stats.in, 1);
+        input_t *in = calloc(1, sizeof(*in));
+        if (!in) {
+                abort();
+        }
+        in->rkm = rkm; /* owned by the entry from here on */
+        nf_inflight_t *e =
+            nf_offsets_begin(r->offsets, rkm->partition, rkm->offset, in);
+
+        char why[64], reason[80], errstr[512];
+        nf_article_t *art = nf_article_decode(
+            rkm->payload ? rkm->payload : "", rkm->len, &r->limits, why,
+            sizeof(why), errstr, sizeof(errstr));
+        int rc;
+        if (!art) {
+                snprintf(reason, sizeof(reason), "decode.%s", why);
+                rc = bad_input(r, e, "decode", reason, errstr);
+        } else {
+                rc = process(r, e, art);
+                nf_article_destroy(art);
+        }
+        if (rc == 0) {
+                nf_offsets_release(r->offsets, e); /* processing is done */
+        }
+}
+
+/* ---- draining ---- */
+
+/* Sends the outbox and waits for delivery reports until nothing is in
+ * flight or timeout_ms passed. Returns the number of records left. */
+static int drain(run_t *r, int timeout_ms)
+{
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
+                outbox_send(r);
+                int left = nf_producer_outq_len(r->producer);
+                for (outmsg_t *m = r->outbox; m; m = m->next) {
+                        left++;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                long ms = (t.tv_sec - t0.tv_sec) * 1000 +
+                          (t.tv_nsec - t0.tv_nsec) / 1000000;
+                if (left == 0 || ms >= timeout_ms) {
+                        return left;
+                }
+                nf_producer_poll(r->producer, 50);
+        }
+}
+
+/* ---- rebalance hooks ---- */
+
+static void on_revoke(void *opaque,
+                      const rd_kafka_topic_partition_list_t *parts, int lost)
+{
+        run_t *r = opaque;
+        /* Finish what is in flight so its offsets are stored and committed
+         * before the next owner starts; lost partitions already have a new
+         * owner, so their offsets could not be committed anyway. */
+        if (!lost) {
+                int left = drain(r, REVOKE_DRAIN_MS);
+                if (left) {
+                        char n[16];
+                        snprintf(n, sizeof(n), "%d", left);
+                        nf_log(NF_LOG_WARN,
+                               "records still in flight at revoke; the next "
+                               "owner will process them again",
+                               "records", n, NULL);
+                }
+        }
+        for (int i = 0; i < parts->cnt; i++) {
+                if (strcmp(parts->elems[i].topic, r->in_topic) == 0) {
+                        nf_offsets_forget(r->offsets,
+                                          parts->elems[i].partition);
+                }
+        }
+}
+
+/* ---- set-up ---- */
+
+/* A librdkafka default of newsflow's, applied unless the user set the key
+ * (or its alias, or the client-prefixed form). */
+typedef struct rk_default_s {
+        const char *key, *alias, *value;
+} rk_default_t;
+
+static const rk_default_t producer_defaults[] = {
+    /* No duplicates or reordering from librdkafka's own retries. */
+    {"enable.idempotence", NULL, "true"},
+    /* Batching: a few ms of latency for full batches. TODO measure
+     * compression.type=lz4 (text compresses ~3x) on the 2-core boxes. */
+    {"linger.ms", "queue.buffering.max.ms", "5"},
+    {"batch.size", NULL, "1000000"},
+    {NULL, NULL, NULL}};
+
+static const rk_default_t consumer_defaults[] = {
+    /* A new group reads the whole input topic, as a Connect sink does. */
+    {"auto.offset.reset", NULL, "earliest"},
+    {NULL, NULL, NULL}};
+
+static int user_set(const nf_conf_t *conf, const char *prefix, const char *key)
+{
+        char pk[128];
+        snprintf(pk, sizeof(pk), "%s%s", prefix, key);
+        return nf_conf_get(conf, key) || nf_conf_get(conf, pk);
+}
+
+static rd_kafka_conf_t *client_conf(const nf_conf_t *conf, nf_client_t client,
+                                    char *errstr, size_t errstr_size)
+{
+        rd_kafka_conf_t *rkc =
+            nf_config_rdkafka(conf, client, errstr, errstr_size);
+        if (!rkc) {
+                return NULL;
+        }
+        const char *prefix =
+            client == NF_CLIENT_PRODUCER ? "producer." : "consumer.";
+        const rk_default_t *d = client == NF_CLIENT_PRODUCER
+                                    ? producer_defaults
+                                    : consumer_defaults;
+        for (; d->key; d++) {
+                if (user_set(conf, prefix, d->key) ||
+                    (d->alias && user_set(conf, prefix, d->alias))) {
+                        continue;
+                }
+                if (rd_kafka_conf_set(rkc, d->key, d->value, errstr,
+                                      errstr_size) != RD_KAFKA_CONF_OK) {
+                        rd_kafka_conf_destroy(rkc);
+                        return NULL;
+                }
+        }
+        if (client == NF_CLIENT_CONSUMER) {
+                static const char *const ours[] = {"enable.auto.offset.store",
+                                                   "enable.auto.commit", NULL};
+                for (int i = 0; ours[i]; i++) {
+                        if (user_set(conf, prefix, ours[i])) {
+                                nf_log(NF_LOG_WARN,
+                                       "ignored: newsflow manages offsets "
+                                       "itself (at-least-once)",
+                                       "key", ours[i], NULL);
+                        }
+                }
+        }
+        return rkc;
+}
+
+/*
+ * Restoring the dedup index from the state topic (issue 4) goes here: read
+ * dedup.state.topic from the beginning to its end offsets, feed every record
+ * to nf_chain_apply_state(), log progress, and only then subscribe to the
+ * input; afterwards keep tailing it from the main loop.
+ */
+static int state_restore(run_t *r, char *errstr, size_t errstr_size)
+{
+        if (r->state_topic && nf_chain_has_state(r->chain)) {
+                nf_log(NF_LOG_WARN,
+                       "dedup state is published but not restored yet: this "
+                       "instance starts with an empty index",
+                       "topic", r->state_topic, NULL);
+        }
+        return 0;
+}
+
+static void log_summary(run_t *r)
+{
+        json_t *s = nf_stats_json(&r->stats);
+        char *reasons = json_dumps(json_object_get(s, "dlq_reasons"),
+                                   JSON_COMPACT | JSON_SORT_KEYS);
+        char v[6][24];
+        const char *names[] = {"in",      "out",   "dlq",
+                               "dropped", "state", "pauses"};
+        for (int i = 0; i < 6; i++) {
+                snprintf(v[i], sizeof(v[i]), "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(json_object_get(s, names[i])));
+        }
+        nf_log(r->failed ? NF_LOG_ERROR : NF_LOG_INFO,
+               r->failed ? "stage stopped on an error" : "stage stopped", "in",
+               v[0], "out", v[1], "dlq", v[2], "dropped", v[3], "state", v[4],
+               "pauses", v[5], "dlq_reasons", reasons ? reasons : "{}", NULL);
+        free(reasons);
+        json_decref(s);
+}
+
+/* ---- the loop ---- */
+
+static void loop(run_t *r)
+{
+        int resume_at = nf_producer_queue_max(r->producer) / 2;
+        while (run_flag && !r->failed) {
+                outbox_send(r);
+                if (r->outbox) {
+                        /* QUEUE_FULL: stop fetching and wait for delivery
+                         * reports to make room, instead of dropping or
+                         * spinning. The consumer is still polled (below) so
+                         * the group sees us alive and rebalances are
+                         * served; paused partitions deliver nothing new. */
+                        if (!nf_consumer_paused(r->consumer)) {
+                                nf_consumer_pause(r->consumer);
+                                atomic_fetch_add(&r->stats.pauses, 1);
+                                nf_log(NF_LOG_DEBUG,
+                                       "producer queue full: input paused",
+                                       NULL);
+                        }
+                        nf_producer_poll(r->producer, 50);
+                } else if (nf_consumer_paused(r->consumer)) {
+                        /* Resume at half a queue, not at the first free
+                         * slot: each pause/resume restarts fetching. */
+                        if (nf_producer_outq_len(r->producer) <= resume_at) {
+                                nf_consumer_resume(r->consumer);
+                                nf_log(NF_LOG_DEBUG, "input resumed", NULL);
+                        } else {
+                                nf_producer_poll(r->producer, 50);
+                        }
+                }
+                const char *fatal = nf_consumer_fatal(r->consumer);
+                if (!fatal) {
+                        fatal = nf_producer_fatal(r->producer);
+                }
+                if (fatal) {
+                        nf_log(NF_LOG_ERROR, "stopping", "error", fatal, NULL);
+                        fail(r);
+                        break;
+                }
+                int timeout = nf_consumer_paused(r->consumer)         ? 0
+                              : nf_producer_outq_len(r->producer) > 0 ? 10
+                                                                      : 100;
+                rd_kafka_message_t *rkm =
+                    nf_consumer_poll(r->consumer, timeout);
+                nf_producer_poll(r->producer, 0);
+                if (rkm) {
+                        handle(r, rkm);
+                }
+        }
+}
+
+int nf_run(const nf_conf_t *conf)
+{
+        char errstr[512];
+        run_t rs = {0}, *r = &rs;
+        r->conf = conf;
+        r->in_topic = nf_conf_get(conf, "input.topic");
+        r->out_topic = nf_conf_get(conf, "output.topic");
+        r->dlq_topic = nf_conf_get(conf, "errors.deadletterqueue.topic.name");
+        r->state_topic = nf_conf_get(conf, "dedup.state.topic");
+        if (r->dlq_topic && !*r->dlq_topic) {
+                r->dlq_topic = NULL;
+        }
+        if (r->state_topic && !*r->state_topic) {
+                r->state_topic = NULL;
+        }
+        r->tolerate_all =
+            strcmp(nf_conf_get(conf, "errors.tolerance"), "all") == 0;
+        r->limits.max_bytes =
+            (size_t)nf_conf_get_int(conf, "input.max.bytes", 16777216);
+        r->limits.max_depth = (int)nf_conf_get_int(conf, "json.max.depth", 64);
+        r->outbox_tail = &r->outbox;
+        nf_stats_init(&r->stats);
+        run_flag = 1;
+
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+
+        int rc = 1;
+        r->chain = nf_chain_new(conf, errstr, sizeof(errstr));
+        if (!r->chain) {
+                nf_log(NF_LOG_ERROR, "cannot start", "error", errstr, NULL);
+                goto out;
+        }
+        r->offsets = nf_offsets_new(on_store, input_free, r);
+
+        rd_kafka_conf_t *rkc =
+            client_conf(conf, NF_CLIENT_PRODUCER, errstr, sizeof(errstr));
+        if (rkc) {
+                /* rkc is owned by the producer from here, even on failure */
+                r->producer = nf_producer_new(rkc, on_delivery, r, errstr,
+                                              sizeof(errstr));
+        }
+        if (!r->producer) {
+                nf_log(NF_LOG_ERROR, "cannot create the producer", "error",
+                       errstr, NULL);
+                goto out;
+        }
+        if (state_restore(r, errstr, sizeof(errstr)) == -1) {
+                nf_log(NF_LOG_ERROR, "cannot restore dedup state", "error",
+                       errstr, NULL);
+                goto out;
+        }
+
+        nf_consumer_hooks_t hooks = {.revoke = on_revoke, .opaque = r};
+        rkc = client_conf(conf, NF_CLIENT_CONSUMER, errstr, sizeof(errstr));
+        if (rkc) {
+                r->consumer = nf_consumer_new(
+                    rkc, nf_conf_get(conf, "group.id"), r->in_topic, &hooks,
+                    errstr, sizeof(errstr));
+        }
+        if (!r->consumer) {
+                nf_log(NF_LOG_ERROR, "cannot create the consumer", "error",
+                       errstr, NULL);
+                goto out;
+        }
+        nf_log(NF_LOG_INFO, "stage running", "input", r->in_topic, "output",
+               r->out_topic, "dlq", r->dlq_topic ? r->dlq_topic : "",
+               "processors", nf_conf_get(conf, "processors"), NULL);
+
+        loop(r);
+
+        /* Shutdown: no more fetching; finish what is in flight; commit what
+         * is complete; leave the group. */
+        nf_log(NF_LOG_INFO, "stopping: finishing records in flight", NULL);
+        int left = drain(r, SHUTDOWN_DRAIN_MS);
+        if (left) {
+                char n[16];
+                snprintf(n, sizeof(n), "%d", left);
+                nf_log(NF_LOG_ERROR,
+                       "records still in flight at the shutdown deadline: "
+                       "not committed, they will be processed again",
+                       "records", n, NULL);
+                r->failed = 1;
+        }
+        rc = r->failed ? 1 : 0;
+
+out:
+        /* Order matters: the consumer commits and leaves while the producer
+         * and the tracker are still there for its revoke hook; the input
+         * messages the tracker still holds (records that were never
+         * completed) must be freed before the consumer handle is. */
+        if (r->consumer) {
+                nf_consumer_close(r->consumer);
+        }
+        r->closing = 1;
+        outbox_clear(r);
+        nf_producer_destroy(r->producer); /* purges what is left */
+        nf_offsets_destroy(r->offsets);
+        nf_consumer_destroy(r->consumer);
+        if (r->chain) {
+                log_summary(r);
+        }
+        nf_chain_destroy(r->chain);
+        nf_stats_fini(&r->stats);
+        return rc;
+}
