@@ -98,6 +98,13 @@ static void log_assignment(nf_consumer_t *c, const char *what,
  * offsets for unassigned partitions); then the commit, so the next owner
  * starts exactly after what we finished.
  */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t json_len, void *opaque)
+{
+        nf_consumer_t *c = opaque;
+        c->hooks.stats(c->hooks.opaque, json);
+        return 0; /* librdkafka frees json */
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -212,6 +219,9 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
         rd_kafka_conf_set_log_cb(rkc, log_cb);
         rd_kafka_conf_set_error_cb(rkc, error_cb);
         rd_kafka_conf_set_rebalance_cb(rkc, rebalance_cb);
+        if (c->hooks.stats) {
+                rd_kafka_conf_set_stats_cb(rkc, stats_cb);
+        }
 
         c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rkc, errstr, errstr_size);
         if (!c->rk) {

@@ -40,6 +40,9 @@ typedef struct nf_consumer_hooks_s {
          * nothing will be committed for them. */
         void (*revoke)(void *opaque,
                        const rd_kafka_topic_partition_list_t *parts, int lost);
+        /* librdkafka's statistics JSON (statistics.interval.ms > 0); json is
+         * borrowed for the call. */
+        void (*stats)(void *opaque, const char *json);
         void *opaque;
 } nf_consumer_hooks_t;
 

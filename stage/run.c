@@ -37,6 +37,7 @@
 #include "stage/dlq.h"
 #include "stage/offsets.h"
 #include "stage/stats.h"
+#include "stage/metrics.h"
 
 /* How long to wait for records in flight before giving partitions up in a
  * rebalance, and before exiting on SIGTERM. What is not acknowledged by
@@ -87,6 +88,7 @@ typedef struct run_s {
         nf_offsets_t *offsets;
         outmsg_t *outbox, **outbox_tail;
         nf_stats_t stats;
+        nf_metrics_t *metrics; /* NULL unless metrics.listen is set */
         int failed;  /* a fatal error happened: stop, exit 1 */
         int closing; /* tearing down: delivery reports change nothing */
 } run_t;
@@ -486,10 +488,26 @@ static int drain(run_t *r, int timeout_ms)
 
 /* ---- rebalance hooks ---- */
 
+static void on_assign(void *opaque,
+                      const rd_kafka_topic_partition_list_t *parts)
+{
+        run_t *r = opaque;
+        atomic_store(&r->stats.group_joined, 1);
+}
+
+static void on_stats(void *opaque, const char *json)
+{
+        run_t *r = opaque;
+        nf_stats_update_from_rdkafka_json(&r->stats, json);
+}
+
 static void on_revoke(void *opaque,
                       const rd_kafka_topic_partition_list_t *parts, int lost)
 {
         run_t *r = opaque;
+        if (lost) {
+                atomic_store(&r->stats.group_joined, 0);
+        }
         /* Finish what is in flight so its offsets are stored and committed
          * before the next owner starts; lost partitions already have a new
          * owner, so their offsets could not be committed anyway. */
@@ -622,7 +640,13 @@ static void log_summary(run_t *r)
 static void loop(run_t *r)
 {
         int resume_at = nf_producer_queue_max(r->producer) / 2;
+        int64_t chain_stats_at = 0;
         while (run_flag && !r->failed) {
+                nf_stats_polled(&r->stats);
+                if (nf_stats_now_ms() >= chain_stats_at) {
+                        nf_stats_update_from_chain(&r->stats, r->chain);
+                        chain_stats_at = nf_stats_now_ms() + 1000;
+                }
                 outbox_send(r);
                 if (r->outbox) {
                         /* QUEUE_FULL: stop fetching and wait for delivery
@@ -707,6 +731,16 @@ int nf_run(const nf_conf_t *conf)
                 goto out;
         }
         r->offsets = nf_offsets_new(on_store, input_free, r);
+        r->stats.chain = r->chain;
+        if (nf_conf_get(conf, "metrics.listen")) {
+                r->metrics = nf_metrics_new(conf, &r->stats, errstr,
+                                            sizeof(errstr));
+                if (!r->metrics) {
+                        nf_log(NF_LOG_ERROR, "cannot start", "error", errstr,
+                               NULL);
+                        goto out;
+                }
+        }
 
         rd_kafka_conf_t *rkc =
             client_conf(conf, NF_CLIENT_PRODUCER, errstr, sizeof(errstr));
@@ -726,7 +760,12 @@ int nf_run(const nf_conf_t *conf)
                 goto out;
         }
 
-        nf_consumer_hooks_t hooks = {.revoke = on_revoke, .opaque = r};
+        atomic_store(&r->stats.state_restored, 1);
+
+        nf_consumer_hooks_t hooks = {.assign = on_assign,
+                                     .revoke = on_revoke,
+                                     .stats = on_stats,
+                                     .opaque = r};
         rkc = client_conf(conf, NF_CLIENT_CONSUMER, errstr, sizeof(errstr));
         if (rkc) {
                 r->consumer = nf_consumer_new(
@@ -760,6 +799,7 @@ int nf_run(const nf_conf_t *conf)
         rc = r->failed ? 1 : 0;
 
 out:
+        atomic_store(&r->stats.group_joined, 0); /* /readyz: 503 while draining */
         /* Order matters: the consumer commits and leaves while the producer
          * and the tracker are still there for its revoke hook; the input
          * messages the tracker still holds (records that were never
@@ -775,6 +815,7 @@ out:
         if (r->chain) {
                 log_summary(r);
         }
+        nf_metrics_destroy(r->metrics); /* before the chain and stats it reads */
         nf_chain_destroy(r->chain);
         nf_stats_fini(&r->stats);
         return rc;
