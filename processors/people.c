@@ -1,0 +1,385 @@
+/*
+ * people.c — the role/honorific/speech-verb person finder. See people.h.
+ */
+#include "processors/people.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NAME_WORDS 4
+
+static void *xrealloc(void *p, size_t n)
+{
+        p = realloc(p, n ? n : 1);
+        if (!p) {
+                abort();
+        }
+        return p;
+}
+
+void nf_people_result_fini(nf_people_result_t *res)
+{
+        for (size_t i = 0; i < res->npersons; i++) {
+                free(res->persons[i].name);
+                free(res->persons[i].surname_s);
+        }
+        free(res->persons);
+        free(res->mentions);
+        memset(res, 0, sizeof(*res));
+}
+
+static void result_reset(nf_people_result_t *res)
+{
+        for (size_t i = 0; i < res->npersons; i++) {
+                free(res->persons[i].name);
+                free(res->persons[i].surname_s);
+        }
+        res->npersons = 0;
+        res->nmentions = 0;
+}
+
+/* The normalised separator between tokens a and a+1. */
+static const char *sep_between(const char *buf, const nf_tag_tokens_t *toks,
+                               size_t a, char *out, size_t out_size)
+{
+        nf_tag_sep_normalise(buf + toks->v[a].end,
+                             toks->v[a + 1].start - toks->v[a].end, out,
+                             out_size);
+        return out;
+}
+
+/* A word that can be part of a name: capitalised with lower-case letters
+ * ("Lavrov", "McDonald"), or a one-letter initial ("W"). */
+static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
+{
+        if (!(t->flags & NF_TAG_TOK_CAP) || (t->flags & NF_TAG_TOK_DIGIT)) {
+                return 0;
+        }
+        if (!(t->flags & NF_TAG_TOK_LOWER) && t->end - t->start > 1) {
+                return 0; /* NATO, BBC */
+        }
+        return !nf_tag_hashset_has(pc->not_names, pc->nnot_names, t->hash);
+}
+
+static int particle(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
+{
+        return !(t->flags & NF_TAG_TOK_CAP) &&
+               nf_tag_hashset_has(pc->particles, pc->nparticles, t->hash);
+}
+
+/*
+ * Reads a name forward from token j. Returns the number of tokens taken
+ * (0 = no name); *words gets the number of name words (particles
+ * excluded). Stops at a non-name word and at punctuation other than a
+ * hyphen, an apostrophe or an initial's dot. The first word may not be part
+ * of an entity; later ones may ("Michael Jordan").
+ */
+static size_t name_forward(const nf_tag_people_conf_t *pc, const char *buf,
+                           const nf_tag_tokens_t *toks,
+                           const uint8_t *in_entity, size_t j, int *words)
+{
+        char sep[16];
+        size_t k = j;
+        int nw = 0;
+        while (k < toks->n && nw < MAX_NAME_WORDS) {
+                const nf_tag_token_t *t = &toks->v[k];
+                if (in_entity[k] && k == j) {
+                        break; /* "said Pakistan" is no person */
+                }
+                if (name_word(pc, t)) {
+                        nw++;
+                } else if (nw > 0 && particle(pc, t) && k + 1 < toks->n &&
+                           name_word(pc, &toks->v[k + 1])) {
+                        /* "bin", "al", "van": only inside a name */
+                } else {
+                        break;
+                }
+                k++;
+                if (k >= toks->n) {
+                        break;
+                }
+                sep_between(buf, toks, k - 1, sep, sizeof(sep));
+                if (strcmp(sep, " ") && strcmp(sep, "-") && strcmp(sep, "'") &&
+                    !(strcmp(sep, ". ") == 0 &&
+                      toks->v[k - 1].end - toks->v[k - 1].start == 1)) {
+                        break;
+                }
+        }
+        /* do not end on a particle */
+        while (k > j && !name_word(pc, &toks->v[k - 1])) {
+                k--;
+        }
+        *words = nw;
+        return k - j;
+}
+
+/* Reads a name backward, ending at token e-1 (plain spaces only). Returns
+ * the first token of the name, or e when there is none. */
+static size_t name_backward(const nf_tag_people_conf_t *pc, const char *buf,
+                            const nf_tag_tokens_t *toks,
+                            const uint8_t *in_entity, size_t e, int *words)
+{
+        char sep[16];
+        size_t k = e;
+        int nw = 0;
+        while (k > 0 && nw < MAX_NAME_WORDS) {
+                const nf_tag_token_t *t = &toks->v[k - 1];
+                if (name_word(pc, t)) {
+                        nw++;
+                } else if (nw > 0 && particle(pc, t) && k >= 2 &&
+                           name_word(pc, &toks->v[k - 2])) {
+                } else {
+                        break;
+                }
+                k--;
+                if (k == 0) {
+                        break;
+                }
+                sep_between(buf, toks, k - 1, sep, sizeof(sep));
+                if (strcmp(sep, " ") && strcmp(sep, "-") && strcmp(sep, "'")) {
+                        break;
+                }
+        }
+        /* a name starts with a name word outside any entity: "Michael
+         * Jordan said" is a person, "United States said" is not */
+        while (k < e && (!name_word(pc, &toks->v[k]) || in_entity[k])) {
+                if (name_word(pc, &toks->v[k])) {
+                        nw--;
+                }
+                k++;
+        }
+        *words = nw;
+        return k;
+}
+
+static int has_org_word(const nf_tag_people_conf_t *pc,
+                        const nf_tag_tokens_t *toks, size_t a, size_t b)
+{
+        for (size_t k = a; k < b; k++) {
+                if (nf_tag_hashset_has(pc->org_words, pc->norg_words,
+                                       toks->v[k].hash)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Adds (or finds) the person named by tokens [a, b). */
+static int add_person(nf_people_result_t *res, const char *buf,
+                      const nf_tag_tokens_t *toks, size_t a, size_t b,
+                      int nwords)
+{
+        char sep[16];
+        size_t cap = 0;
+        for (size_t k = a; k < b; k++) {
+                cap += toks->v[k].end - toks->v[k].start + 2;
+        }
+        char *name = xrealloc(NULL, cap + 1);
+        size_t o = 0;
+        for (size_t k = a; k < b; k++) {
+                size_t l = toks->v[k].end - toks->v[k].start;
+                memcpy(name + o, buf + toks->v[k].start, l);
+                o += l;
+                if (k + 1 < b) {
+                        sep_between(buf, toks, k, sep, sizeof(sep));
+                        /* an initial keeps its dot: "George W. Bush" */
+                        size_t sl = strlen(sep);
+                        memcpy(name + o, sep, sl);
+                        o += sl;
+                }
+        }
+        name[o] = '\0';
+        for (size_t i = 0; i < res->npersons; i++) {
+                if (strcmp(res->persons[i].name, name) == 0) {
+                        free(name);
+                        return (int)i;
+                }
+        }
+        if (res->npersons == res->persons_cap) {
+                res->persons_cap = res->persons_cap ? res->persons_cap * 2 : 16;
+                res->persons = xrealloc(res->persons, res->persons_cap *
+                                                          sizeof(*res->persons));
+        }
+        nf_people_person_t *p = &res->persons[res->npersons];
+        const nf_tag_token_t *last = &toks->v[b - 1];
+        p->name = name;
+        p->surname = last->hash;
+        p->surname_s = xrealloc(NULL, last->end - last->start + 1);
+        memcpy(p->surname_s, buf + last->start, last->end - last->start);
+        p->surname_s[last->end - last->start] = '\0';
+        p->nwords = nwords;
+        p->merged_into = -1;
+        return (int)res->npersons++;
+}
+
+static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
+                        size_t a, size_t b, int person)
+{
+        if (res->nmentions &&
+            res->mentions[res->nmentions - 1].tok_end > a) {
+                return; /* overlaps the previous introduction */
+        }
+        if (res->nmentions == res->mentions_cap) {
+                res->mentions_cap =
+                    res->mentions_cap ? res->mentions_cap * 2 : 32;
+                res->mentions = xrealloc(
+                    res->mentions, res->mentions_cap * sizeof(*res->mentions));
+        }
+        nf_people_mention_t *m = &res->mentions[res->nmentions++];
+        m->start = toks->v[a].start;
+        m->end = toks->v[b - 1].end;
+        m->tok_first = (uint32_t)a;
+        m->tok_end = (uint32_t)b;
+        m->person = person;
+}
+
+/* The longest cue that matches at token i, or NULL. */
+static const nf_tag_alias_t *cue_at(const nf_tag_people_conf_t *pc,
+                                    const char *buf, size_t len,
+                                    const nf_tag_tokens_t *toks, size_t i)
+{
+        if (!nf_tag_hashset_has(pc->cue_first, pc->ncue_first,
+                                toks->v[i].hash)) {
+                return NULL;
+        }
+        const nf_tag_alias_t *best = NULL;
+        for (size_t c = 0; c < pc->ncues; c++) {
+                const nf_tag_alias_t *a = &pc->cues[c];
+                if (a->words[0].hash != toks->v[i].hash ||
+                    (best && best->nwords >= a->nwords)) {
+                        continue;
+                }
+                if (nf_tag_alias_match(a, buf, len, toks, i)) {
+                        best = a;
+                }
+        }
+        return best;
+}
+
+void nf_people_find(const nf_tag_people_conf_t *pc, const char *buf,
+                    size_t len, const nf_tag_tokens_t *toks,
+                    const uint8_t *in_entity, nf_people_result_t *res)
+{
+        char sep[16];
+        result_reset(res);
+        if (!pc->enabled) {
+                return;
+        }
+        /* 1. introductions by context */
+        for (size_t i = 0; i < toks->n; i++) {
+                const nf_tag_alias_t *cue = cue_at(pc, buf, len, toks, i);
+                if (!cue) {
+                        continue;
+                }
+                size_t after = i + (size_t)cue->nwords;
+                int words = 0;
+                size_t a = 0, b = 0;
+                int strong = cue->entry == NF_TAG_CUE_ROLE ||
+                             cue->entry == NF_TAG_CUE_HONORIFIC;
+                if (cue->entry != NF_TAG_CUE_VERB) {
+                        if (after >= toks->n) {
+                                continue;
+                        }
+                        /* "Mr. Smith": the honorific's dot is allowed */
+                        sep_between(buf, toks, after - 1, sep, sizeof(sep));
+                        if (strcmp(sep, " ") && strcmp(sep, ". ")) {
+                                continue;
+                        }
+                        a = after;
+                        b = a + name_forward(pc, buf, toks, in_entity, a,
+                                             &words);
+                } else {
+                        /* NAME said */
+                        if (i > 0) {
+                                sep_between(buf, toks, i - 1, sep,
+                                            sizeof(sep));
+                                if (strcmp(sep, " ") == 0 ||
+                                    strcmp(sep, ", ") == 0) {
+                                        b = i;
+                                        a = name_backward(pc, buf, toks,
+                                                          in_entity, b,
+                                                          &words);
+                                }
+                        }
+                        /* said NAME, */
+                        if (a == b && after < toks->n) {
+                                sep_between(buf, toks, after - 1, sep,
+                                            sizeof(sep));
+                                if (strcmp(sep, " ") == 0) {
+                                        a = after;
+                                        b = a + name_forward(pc, buf, toks,
+                                                             in_entity, a,
+                                                             &words);
+                                        if (b < toks->n && b > a) {
+                                                sep_between(buf, toks, b - 1,
+                                                            sep, sizeof(sep));
+                                                if (sep[0] != ',' &&
+                                                    sep[0] != '.') {
+                                                        b = a;
+                                                }
+                                        }
+                                }
+                        }
+                }
+                if (b <= a || (!strong && words < 2) ||
+                    (cue->entry == NF_TAG_CUE_ROLE && words < 1) ||
+                    has_org_word(pc, toks, a, b)) {
+                        continue;
+                }
+                int p = add_person(res, buf, toks, a, b, words);
+                add_mention(res, toks, a, b, p);
+                if (after > i && cue->entry != NF_TAG_CUE_VERB) {
+                        i = b - 1; /* continue after the name */
+                }
+        }
+        /* 2. single-word persons join a full name with their surname */
+        for (size_t p = 0; p < res->npersons; p++) {
+                nf_people_person_t *sp = &res->persons[p];
+                if (sp->nwords > 1) {
+                        continue;
+                }
+                for (size_t q = 0; q < res->npersons; q++) {
+                        nf_people_person_t *fp = &res->persons[q];
+                        if (fp->nwords > 1 && fp->surname == sp->surname &&
+                            strcmp(fp->surname_s, sp->surname_s) == 0) {
+                                sp->merged_into = (int)q;
+                                break;
+                        }
+                }
+        }
+        for (size_t m = 0; m < res->nmentions; m++) {
+                int p = res->mentions[m].person;
+                if (res->persons[p].merged_into >= 0) {
+                        res->mentions[m].person = res->persons[p].merged_into;
+                }
+        }
+        /* 3. surname-only mentions anywhere else count for the person */
+        if (res->npersons == 0) {
+                return;
+        }
+        size_t nm = res->nmentions; /* introductions, sorted by position */
+        size_t next = 0;
+        for (size_t i = 0; i < toks->n; i++) {
+                while (next < nm && res->mentions[next].tok_end <= i) {
+                        next++;
+                }
+                if (next < nm && res->mentions[next].tok_first <= i) {
+                        continue; /* inside an introduction */
+                }
+                const nf_tag_token_t *t = &toks->v[i];
+                if (!(t->flags & NF_TAG_TOK_CAP)) {
+                        continue;
+                }
+                for (size_t p = 0; p < res->npersons; p++) {
+                        nf_people_person_t *pp = &res->persons[p];
+                        size_t l = t->end - t->start;
+                        if (pp->merged_into >= 0 || pp->surname != t->hash ||
+                            strlen(pp->surname_s) != l ||
+                            memcmp(pp->surname_s, buf + t->start, l)) {
+                                continue;
+                        }
+                        add_mention(res, toks, i, i + 1, (int)p);
+                        break;
+                }
+        }
+}
