@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define DEFAULT_DIR "/usr/share/libexttextcat"
+#define MIN_BYTES 20
 
 struct nf_langid_s {
         void *tc; /* textcat handle */
@@ -66,6 +67,9 @@ int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
                 }
         }
         char name[64] = "";
+        if (len < MIN_BYTES) {
+                return -1; /* n-gram statistics mean nothing this short */
+        }
         pthread_mutex_lock(&li->lock);
         const char *res = textcat_Classify(li->tc, text, len);
         /* "[en--utf8][sco--utf8]": the best candidate comes first */

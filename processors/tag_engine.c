@@ -612,7 +612,9 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                                           sc->pfirst[p]);
                         }
                 }
-                qsort(sc->items, n, sizeof(item_t), cmp_item);
+                if (n > 1) {
+                        qsort(sc->items, n, sizeof(item_t), cmp_item);
+                }
                 double top = n ? sc->items[0].score : 0;
                 int max = cat->max ? cat->max : eng->set.max_tags;
                 json_t *arr = json_array();

@@ -925,6 +925,7 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
         /* An entry named like an earlier one of the same category extends
          * it: a user file can add aliases to a shipped country. */
         int ei = find_entry(r, cat, name);
+        int is_new = ei < 0;
         if (ei < 0) {
                 if (r->nentries == ld->entries_cap) {
                         ld->entries_cap =
@@ -960,7 +961,8 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
                 }
                 name_alias = json_is_true(na);
         }
-        if (name_alias && add_alias(ld, ei, name, cmode, 1.0, NULL)) {
+        if (is_new && name_alias &&
+            add_alias(ld, ei, name, cmode, 1.0, NULL)) {
                 return -1;
         }
         json_t *v;
