@@ -233,27 +233,31 @@ static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
         m->person = person;
 }
 
-/* The longest cue that matches at token i, or NULL. */
+/* The longest cue that matches at token i, or NULL. Cues are sorted by
+ * first-word hash, longest first. */
 static const nf_tag_alias_t *cue_at(const nf_tag_people_conf_t *pc,
                                     const char *buf, size_t len,
                                     const nf_tag_tokens_t *toks, size_t i)
 {
-        if (!nf_tag_hashset_has(pc->cue_first, pc->ncue_first,
-                                toks->v[i].hash)) {
+        uint64_t h = toks->v[i].hash;
+        if (!(pc->cue_bloom[(h >> 6) & 63] & (1ull << (h & 63)))) {
                 return NULL;
         }
-        const nf_tag_alias_t *best = NULL;
-        for (size_t c = 0; c < pc->ncues; c++) {
-                const nf_tag_alias_t *a = &pc->cues[c];
-                if (a->words[0].hash != toks->v[i].hash ||
-                    (best && best->nwords >= a->nwords)) {
-                        continue;
-                }
-                if (nf_tag_alias_match(a, buf, len, toks, i)) {
-                        best = a;
+        size_t lo = 0, hi = pc->ncues;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (pc->cue_first[mid] < h) {
+                        lo = mid + 1;
+                } else {
+                        hi = mid;
                 }
         }
-        return best;
+        for (size_t c = lo; c < pc->ncues && pc->cue_first[c] == h; c++) {
+                if (nf_tag_alias_match(&pc->cues[c], buf, len, toks, i)) {
+                        return &pc->cues[c];
+                }
+        }
+        return NULL;
 }
 
 void nf_people_find(const nf_tag_people_conf_t *pc, const char *buf,

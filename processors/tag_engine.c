@@ -11,7 +11,7 @@
 #include "processors/people.h"
 
 /* Bytes of context either side of a mention that its vetoes may look at. */
-#define VETO_WINDOW 80
+#define VETO_WINDOW 48
 
 typedef struct mention_s {
         int entry;
@@ -246,19 +246,16 @@ static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
         while (we < len && ((unsigned char)buf[we] & 0xC0) == 0x80) {
                 we++;
         }
-        for (size_t v = 0; v < en->nveto; v++) {
-                size_t off = ws, ms, me;
-                int rc;
-                while ((rc = rx_next(eng, sc, &en->veto[v], buf, we, &off,
-                                     &ms, &me)) == 1) {
-                        if (ms >= end) {
-                                break;
-                        }
-                        if (me > start || (ms == me && ms >= start)) {
-                                atomic_fetch_add_explicit(&en->veto[v].hits, 1,
-                                                          memory_order_relaxed);
-                                return 1;
-                        }
+        nf_tag_regex_t *set = en->nveto > 1 ? &en->veto_all : en->veto;
+        size_t off = ws, ms, me;
+        while (rx_next(eng, sc, set, buf, we, &off, &ms, &me) == 1) {
+                if (ms >= end) {
+                        break;
+                }
+                if (me > start || (ms == me && ms >= start)) {
+                        atomic_fetch_add_explicit(&set->hits, 1,
+                                                  memory_order_relaxed);
+                        return 1;
                 }
         }
         return 0;
@@ -307,14 +304,24 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                 size_t first_m = sc->nm;
                 for (size_t c = 0; c < nc; c++) {
                         const nf_tag_alias_t *a = &r->aliases[cand[c]];
-                        nf_tag_entry_t *en = &r->entries[a->entry];
-                        int layer = r->categories[en->category].layer;
+                        int layer = a->layer;
                         if (consumed[layer] > i ||
                             (best[layer] && a->nwords < best[layer])) {
                                 continue;
                         }
-                        if (!lang_ok(a->lang ? a->lang : en->lang, lang) ||
-                            !nf_tag_alias_match(a, buf, len, tk, i)) {
+                        if (a->simple) {
+                                /* one plain word: the folded forms decide */
+                                const nf_tag_token_t *t = &tk->v[i];
+                                if (t->fold_len != a->words[0].fold_len ||
+                                    memcmp(tk->fold + t->fold_off,
+                                           a->words[0].fold, t->fold_len)) {
+                                        continue;
+                                }
+                        } else if (!nf_tag_alias_match(a, buf, len, tk, i)) {
+                                continue;
+                        }
+                        nf_tag_entry_t *en = &r->entries[a->entry];
+                        if (!lang_ok(a->lang ? a->lang : en->lang, lang)) {
                                 continue;
                         }
                         size_t te = i + (size_t)a->nwords;
@@ -539,13 +546,20 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
         }
         nf_people_find(&r->people, buf, len, tk, sc->in_entity, &sc->people);
         /* an entity inside a person's name is not an entity: "Michael
-         * Jordan" */
+         * Jordan" (in_entity is reused to mark person tokens) */
         nf_people_result_t *pr = &sc->people;
-        for (size_t p = 0; p < pr->nmentions; p++) {
-                const nf_people_mention_t *pm = &pr->mentions[p];
+        if (pr->nmentions) {
+                memset(sc->in_entity, 0, tk->n + 1);
+                for (size_t p = 0; p < pr->nmentions; p++) {
+                        const nf_people_mention_t *pm = &pr->mentions[p];
+                        for (size_t t = pm->tok_first; t < pm->tok_end; t++) {
+                                sc->in_entity[t] = 1;
+                        }
+                }
                 for (size_t k = 0; k < sc->nm; k++) {
                         mention_t *m = &sc->m[k];
-                        if (m->start >= pm->start && m->end <= pm->end &&
+                        if (sc->in_entity[m->tok_first] &&
+                            sc->in_entity[m->tok_end - 1] &&
                             r->categories[r->entries[m->entry].category]
                                     .kind == NF_TAG_KIND_ENTITY) {
                                 m->dead = 1;
@@ -709,10 +723,12 @@ json_t *nf_tag_engine_stats(nf_tag_engine_t *eng, int top_n)
                 rk[i].name = en->name;
                 rk[i].category = r->categories[en->category].name;
                 rk[i].hits = atomic_load(&en->hits);
-                nf_tag_regex_t *sets[3] = {en->patterns, en->veto,
-                                           en->veto_doc};
-                size_t ns[3] = {en->npatterns, en->nveto, en->nveto_doc};
-                for (int s = 0; s < 3; s++) {
+                /* vetoes run as one alternation when there are several */
+                nf_tag_regex_t *sets[4] = {en->patterns, en->veto,
+                                           en->veto_doc, &en->veto_all};
+                size_t ns[4] = {en->npatterns, en->nveto > 1 ? 0 : en->nveto,
+                                en->nveto_doc, en->nveto > 1 ? 1 : 0};
+                for (int s = 0; s < 4; s++) {
                         for (size_t x = 0; x < ns[s]; x++) {
                                 uint64_t l = atomic_load(&sets[s][x].limit_hits);
                                 if (l) {

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+/* inline XXH3: one call per token, worth inlining */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -76,6 +78,19 @@ static const unsigned char ascii_fold[128] = {
     ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
     ['y'] = 'y', ['z'] = 'z',
 };
+
+/* ASCII word bytes by class: 1 lower, 2 upper, 4 digit. */
+static unsigned char ascii_class[128];
+
+__attribute__((constructor)) static void ascii_class_init(void)
+{
+        for (int c = 0; c < 128; c++) {
+                ascii_class[c] = c >= 'a' && c <= 'z'   ? 1
+                                 : c >= 'A' && c <= 'Z' ? 2
+                                 : c >= '0' && c <= '9' ? 4
+                                                        : 0;
+        }
+}
 
 /* Whether a code point is part of a word: letters, marks, digits. */
 static int cp_is_word(utf8proc_int32_t cp)
@@ -162,36 +177,56 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                 int first = 1, has_letter = 0, has_lower = 0;
                 for (;;) {
                         if (cp < 0x80) {
-                                unsigned char f = ascii_fold[cp];
-                                fold[fl++] = (char)f;
-                                if (cp >= 'A' && cp <= 'Z') {
-                                        has_letter = 1;
-                                        if (first) {
-                                                flags |= NF_TAG_TOK_CAP;
+                                /* fast path: a run of ASCII word bytes */
+                                unsigned cls = 0;
+                                if (first && cp >= 'A' && cp <= 'Z') {
+                                        flags |= NF_TAG_TOK_CAP;
+                                }
+                                while (i < len) {
+                                        unsigned char b = (unsigned char)s[i];
+                                        if (b >= 0x80 || !ascii_fold[b]) {
+                                                break;
                                         }
-                                } else if (cp >= 'a' && cp <= 'z') {
-                                        has_letter = has_lower = 1;
-                                } else {
+                                        fold[fl++] = (char)ascii_fold[b];
+                                        cls |= ascii_class[b];
+                                        i++;
+                                }
+                                has_letter |= (cls & 3) != 0;
+                                has_lower |= (cls & 1) != 0;
+                                if (cls & 4) {
                                         flags |= NF_TAG_TOK_DIGIT;
                                 }
-                        } else {
-                                utf8proc_int32_t lc = utf8proc_tolower(cp);
-                                fl += (size_t)utf8proc_encode_char(
-                                    lc, (utf8proc_uint8_t *)fold + fl);
-                                utf8proc_category_t cat = utf8proc_category(cp);
-                                if (cat == UTF8PROC_CATEGORY_LU ||
-                                    cat == UTF8PROC_CATEGORY_LT) {
-                                        has_letter = 1;
-                                        if (first) {
-                                                flags |= NF_TAG_TOK_CAP;
-                                        }
-                                } else if (cat == UTF8PROC_CATEGORY_LL) {
-                                        has_letter = has_lower = 1;
-                                } else if (cat == UTF8PROC_CATEGORY_ND) {
-                                        flags |= NF_TAG_TOK_DIGIT;
-                                } else if (cat == UTF8PROC_CATEGORY_LO) {
-                                        has_letter = 1;
+                                first = 0;
+                                if (i >= len) {
+                                        break;
                                 }
+                                c = (unsigned char)s[i];
+                                if (c < 0x80) {
+                                        break; /* not a word byte */
+                                }
+                                clen = decode(s, len, i, &cp);
+                                if (!cp_is_word(cp)) {
+                                        break;
+                                }
+                                continue;
+                        }
+                        /* one non-ASCII word character */
+                        utf8proc_int32_t lc = utf8proc_tolower(cp);
+                        fl += (size_t)utf8proc_encode_char(
+                            lc, (utf8proc_uint8_t *)fold + fl);
+                        utf8proc_category_t cat = utf8proc_category(cp);
+                        if (cat == UTF8PROC_CATEGORY_LU ||
+                            cat == UTF8PROC_CATEGORY_LT) {
+                                has_letter = 1;
+                                if (first) {
+                                        flags |= NF_TAG_TOK_CAP;
+                                }
+                        } else if (cat == UTF8PROC_CATEGORY_LL) {
+                                has_letter = has_lower = 1;
+                        } else if (cat == UTF8PROC_CATEGORY_ND) {
+                                flags |= NF_TAG_TOK_DIGIT;
+                        } else if (cat == UTF8PROC_CATEGORY_LO) {
+                                has_letter = 1;
                         }
                         first = 0;
                         i += clen;
@@ -332,14 +367,24 @@ int nf_tag_alias_match(const nf_tag_alias_t *a, const char *buf, size_t len,
         for (size_t w = 0; w < n; w++) {
                 const nf_tag_token_t *t = &toks->v[i + w];
                 const nf_tag_word_t *wd = &a->words[w];
-                if (!case_ok(a->case_mode, wd, buf + t->start,
+                if (a->case_mode != NF_TAG_CASE_IGNORE && a->has_upper &&
+                    !case_ok(a->case_mode, wd, buf + t->start,
                              t->end - t->start)) {
                         return 0;
                 }
                 if (w + 1 < n) {
-                        nf_tag_sep_normalise(buf + t->end,
-                                             toks->v[i + w + 1].start - t->end,
-                                             sep, sizeof(sep));
+                        size_t sl = toks->v[i + w + 1].start - t->end;
+                        unsigned char c = (unsigned char)buf[t->end];
+                        if (sl == 1 && c < 0x80 && c != '\'' && c != '\t' &&
+                            c != '\n' && c != '\r') {
+                                /* one plain ASCII byte: compare directly */
+                                if (wd->sep[0] != (char)c || wd->sep[1]) {
+                                        return 0;
+                                }
+                                continue;
+                        }
+                        nf_tag_sep_normalise(buf + t->end, sl, sep,
+                                             sizeof(sep));
                         if (strcmp(sep, wd->sep)) {
                                 return 0;
                         }
@@ -671,6 +716,12 @@ static int alias_build(loader_t *ld, const char *text, nf_tag_alias_t *a)
         }
         a->text = xstrdup(text);
         a->nwords = (int)toks.n;
+        for (size_t w = 0; w < toks.n; w++) {
+                /* EXACT also needs the check for lower-case aliases */
+                if (toks.v[w].flags & (NF_TAG_TOK_CAP | NF_TAG_TOK_UPPER)) {
+                        a->has_upper = 1;
+                }
+        }
         a->words = xcalloc(toks.n, sizeof(*a->words));
         char sep[64];
         for (size_t w = 0; w < toks.n; w++) {
@@ -740,6 +791,9 @@ static int add_alias(loader_t *ld, int entry, const char *text,
                 }
                 a->entry = entry;
                 a->case_mode = cmode;
+                if (cmode == NF_TAG_CASE_EXACT) {
+                        a->has_upper = 1; /* always compare */
+                }
                 a->weight = weight;
                 a->lang = xstrdup(lang);
                 ld->rules->naliases++;
@@ -861,6 +915,26 @@ static int parse_regexes(loader_t *ld, int entry, json_t *jarr,
                 (*n)++;
         }
         return 0;
+}
+
+/* Compiles an entry's vetoes into one alternation, so a mention costs one
+ * regex run instead of one per veto. Each veto was compiled on its own
+ * first, so errors still name the pattern that is wrong. */
+static int combine_vetoes(loader_t *ld, nf_tag_entry_t *en)
+{
+        size_t len = 1;
+        for (size_t i = 0; i < en->nveto; i++) {
+                len += strlen(en->veto[i].src) + 6;
+        }
+        char *src = xrealloc(NULL, len), *o = src;
+        for (size_t i = 0; i < en->nveto; i++) {
+                o += sprintf(o, "%s(?:%s)", i ? "|" : "", en->veto[i].src);
+        }
+        pcre2_code_free(en->veto_all.code);
+        free(en->veto_all.src);
+        int rc = compile_regex(ld, src, &en->veto_all);
+        free(src);
+        return rc;
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -1015,6 +1089,9 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
             parse_regexes(ld, ei, v, "veto", 0, &en->veto, &en->nveto)) {
                 return -1;
         }
+        if (en->nveto > 1 && combine_vetoes(ld, en)) {
+                return -1;
+        }
         if ((v = json_object_get(e, "veto_doc")) &&
             parse_regexes(ld, ei, v, "veto_doc", 0, &en->veto_doc,
                           &en->nveto_doc)) {
@@ -1083,6 +1160,9 @@ static int parse_word_list(loader_t *ld, json_t *obj, const char *key,
                                 return -1;
                         }
                         a->case_mode = cmode;
+                        if (cmode == NF_TAG_CASE_EXACT) {
+                                a->has_upper = 1; /* always compare */
+                        }
                         a->entry = (int)kind;
                         a->weight = 1.0;
                         pc->ncues++;
@@ -1130,6 +1210,15 @@ static int parse_word_set(loader_t *ld, json_t *obj, const char *key,
         return 0;
 }
 
+static int cmp_cue(const void *a, const void *b)
+{
+        const nf_tag_alias_t *x = a, *y = b;
+        if (x->words[0].hash != y->words[0].hash) {
+                return x->words[0].hash < y->words[0].hash ? -1 : 1;
+        }
+        return y->nwords - x->nwords;
+}
+
 static int parse_people(loader_t *ld, json_t *p, const char *def_category)
 {
         static const char *const keys[] = {
@@ -1170,7 +1259,15 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
                            &pc->norg_words)) {
                 return -1;
         }
-        qsort(pc->cue_first, pc->ncue_first, sizeof(*pc->cue_first), cmp_u64);
+        /* cues sorted by first-word hash (longest first within a hash), so
+         * cue_first[i] is the first-word hash of cues[i] */
+        qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
+        memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
+        for (size_t i = 0; i < pc->ncues; i++) {
+                uint64_t h = pc->cues[i].words[0].hash;
+                pc->cue_first[i] = h;
+                pc->cue_bloom[(h >> 6) & 63] |= 1ull << (h & 63);
+        }
         return 0;
 }
 
@@ -1270,6 +1367,13 @@ static void build_index(nf_tag_rules_t *r)
         sort_rules = r;
         qsort(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx);
         sort_rules = NULL;
+        for (size_t i = 0; i < n; i++) {
+                nf_tag_alias_t *a = &r->aliases[i];
+                a->layer = r->categories[r->entries[a->entry].category].layer;
+                a->simple = a->nwords == 1 && !a->lead[0] && !a->trail[0] &&
+                            !a->abbrev &&
+                            (!a->has_upper || a->case_mode == NF_TAG_CASE_IGNORE);
+        }
         size_t nslots = 16;
         while (nslots < 2 * n) {
                 nslots *= 2;
@@ -1402,6 +1506,8 @@ void nf_tag_rules_destroy(nf_tag_rules_t *r)
                 regexes_free(en->patterns, en->npatterns);
                 regexes_free(en->veto, en->nveto);
                 regexes_free(en->veto_doc, en->nveto_doc);
+                pcre2_code_free(en->veto_all.code);
+                free(en->veto_all.src);
                 for (size_t k = 0; k < en->nimplies; k++) {
                         free(en->implies[k].name);
                 }

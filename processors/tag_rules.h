@@ -111,6 +111,9 @@ typedef struct nf_tag_alias_s {
         nf_tag_word_t *words;
         char *lead, *trail; /* punctuation the alias starts/ends with */
         int abbrev;         /* has '.' between words (U.S.) */
+        int has_upper;      /* the case rule needs checking (see case_ok) */
+        int simple;         /* one word, nothing but the word to compare */
+        int layer;          /* its category's layer (set when indexed) */
         char *lang;         /* NULL = entry's language */
         char *text;         /* as written, for messages */
 } nf_tag_alias_t;
@@ -133,6 +136,7 @@ typedef struct nf_tag_entry_s {
         size_t npatterns;
         nf_tag_regex_t *veto; /* vetoes a mention that a match overlaps */
         size_t nveto;
+        nf_tag_regex_t veto_all; /* all vetoes as one alternation (nveto>1) */
         nf_tag_regex_t *veto_doc; /* vetoes the entry for the whole doc */
         size_t nveto_doc;
         nf_tag_implies_t *implies;
@@ -154,8 +158,10 @@ typedef struct nf_tag_people_conf_s {
         int category;         /* index of the people category */
         nf_tag_alias_t *cues; /* .entry is an nf_tag_cue_t */
         size_t ncues;
-        uint64_t *cue_first; /* sorted first-word hashes of the cues */
+        uint64_t *cue_first; /* cue_first[i]: first-word hash of cues[i];
+                                cues are sorted by it */
         size_t ncue_first;
+        uint64_t cue_bloom[64]; /* 4096-bit filter over cue_first */
         /* single-word sets, sorted folded-word hashes */
         uint64_t *particles, *not_names, *org_words;
         size_t nparticles, nnot_names, norg_words;
