@@ -102,7 +102,7 @@ int main(int argc, char **argv)
                 const char *title = json_string_value(json_object_get(doc, "title"));
                 const char *text = json_string_value(json_object_get(doc, "text"));
                 const char *label = json_string_value(json_object_get(doc, "label"));
-                json_t *tags = nf_tag_engine_tag(eng, title, text, "en", 1);
+                json_t *tags = nf_tag_engine_tag(eng, title, text, "en", show ? 2 : 1);
                 json_t *topics = json_object_get(tags, "topics");
                 const char *first = json_string_value(
                     json_array_get(json_array_get(topics, 0), 0));

@@ -32,7 +32,7 @@ void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
  * Identifies the language of text[0..len) (valid UTF-8; only the first
  * max_bytes are used, cut at a character boundary). Writes the code into
  * out (NUL-terminated) and returns 0, or returns -1 when the text is too
- * short or matches no model well enough.
+ * short (under 20 bytes) or matches no model well enough.
  */
 int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
                      size_t max_bytes, char *out, size_t out_size);

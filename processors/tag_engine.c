@@ -633,10 +633,14 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                 int max = cat->max ? cat->max : eng->set.max_tags;
                 json_t *arr = json_array();
                 int taken = 0;
+                if (with_scores >= 2) {
+                        max = INT32_MAX;
+                }
                 for (size_t i = 0; i < n && taken < max; i++) {
                         const item_t *it = &sc->items[i];
-                        if (it->score < cat->threshold ||
-                            it->score < cat->min_share * top) {
+                        if (with_scores < 2 &&
+                            (it->score < cat->threshold ||
+                             it->score < cat->min_share * top)) {
                                 continue;
                         }
                         /* the same name twice (a list entry and a found

@@ -53,7 +53,9 @@ const nf_tag_rules_t *nf_tag_engine_rules(const nf_tag_engine_t *eng);
  * language-specific rules. Returns a new JSON object with one array per
  * category ({"countries": [...], "organizations": [...], "people": [...],
  * "topics": [...]}, canonical names, most salient first); with with_scores,
- * each element is [name, score] instead. Caller owns the reference.
+ * each element is [name, score] instead, and with_scores == 2 also lists
+ * what thresholds and limits would drop (for evaluation). Caller owns the
+ * reference.
  */
 json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                           const char *text, const char *lang, int with_scores);

@@ -79,18 +79,13 @@ static const unsigned char ascii_fold[128] = {
     ['y'] = 'y', ['z'] = 'z',
 };
 
-/* ASCII word bytes by class: 1 lower, 2 upper, 4 digit. */
-static unsigned char ascii_class[128];
-
-__attribute__((constructor)) static void ascii_class_init(void)
-{
-        for (int c = 0; c < 128; c++) {
-                ascii_class[c] = c >= 'a' && c <= 'z'   ? 1
-                                 : c >= 'A' && c <= 'Z' ? 2
-                                 : c >= '0' && c <= '9' ? 4
-                                                        : 0;
-        }
-}
+/* ASCII word bytes by class: 1 lower, 2 upper, 4 digit (GNU range
+ * designators, as gcc and clang accept). */
+static const unsigned char ascii_class[128] = {
+    ['a' ... 'z'] = 1,
+    ['A' ... 'Z'] = 2,
+    ['0' ... '9'] = 4,
+};
 
 /* Whether a code point is part of a word: letters, marks, digits. */
 static int cp_is_word(utf8proc_int32_t cp)
