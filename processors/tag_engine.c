@@ -317,7 +317,11 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                                            a->words[0].fold, t->fold_len)) {
                                         continue;
                                 }
-                        } else if (!nf_tag_alias_match(a, buf, len, tk, i)) {
+                        } else if ((a->nwords > 1 &&
+                                    (i + 1 >= tk->n ||
+                                     tk->v[i + 1].hash != a->words[1].hash)) ||
+                                   !nf_tag_alias_match(a, buf, len, tk, i)) {
+                                /* the second word is the cheap reject */
                                 continue;
                         }
                         nf_tag_entry_t *en = &r->entries[a->entry];

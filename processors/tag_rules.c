@@ -62,8 +62,9 @@ uint64_t nf_tag_hash(const char *s, size_t len)
 
 /* ---- tokenizer ---------------------------------------------------------- */
 
-/* ASCII word characters and their folded form (0 = not a word char). */
-static const unsigned char ascii_fold[128] = {
+/* ASCII word characters and their folded form (0 = not a word char; bytes
+ * of 0x80 and above are 0 too, so one lookup classifies any byte). */
+static const unsigned char ascii_fold[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
     ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
     ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
@@ -81,7 +82,7 @@ static const unsigned char ascii_fold[128] = {
 
 /* ASCII word bytes by class: 1 lower, 2 upper, 4 digit (GNU range
  * designators, as gcc and clang accept). */
-static const unsigned char ascii_class[128] = {
+static const unsigned char ascii_class[256] = {
     ['a' ... 'z'] = 1,
     ['A' ... 'Z'] = 2,
     ['0' ... '9'] = 4,
@@ -153,6 +154,12 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                         cp = c;
                         clen = 1;
                 } else {
+                        if (c == 0xE2 && i + 2 < len &&
+                            (unsigned char)s[i + 1] == 0x80) {
+                                i += 3; /* U+2000-U+203F: spaces, dashes,
+                                           quotes (none is a word char) */
+                                continue;
+                        }
                         clen = decode(s, len, i, &cp);
                         if (!cp_is_word(cp)) {
                                 i += clen;
@@ -177,15 +184,18 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                                 if (first && cp >= 'A' && cp <= 'Z') {
                                         flags |= NF_TAG_TOK_CAP;
                                 }
-                                while (i < len) {
-                                        unsigned char b = (unsigned char)s[i];
-                                        if (b >= 0x80 || !ascii_fold[b]) {
-                                                break;
-                                        }
-                                        fold[fl++] = (char)ascii_fold[b];
-                                        cls |= ascii_class[b];
-                                        i++;
+                                const unsigned char *p =
+                                    (const unsigned char *)s + i;
+                                const unsigned char *end =
+                                    (const unsigned char *)s + len;
+                                char *fo = fold + fl;
+                                unsigned char f;
+                                while (p < end && (f = ascii_fold[*p])) {
+                                        *fo++ = (char)f;
+                                        cls |= ascii_class[*p++];
                                 }
+                                i = (size_t)(p - (const unsigned char *)s);
+                                fl = (size_t)(fo - fold);
                                 has_letter |= (cls & 3) != 0;
                                 has_lower |= (cls & 1) != 0;
                                 if (cls & 4) {
