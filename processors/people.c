@@ -61,6 +61,15 @@ static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
         return !nf_tag_hashset_has(pc->not_names, pc->nnot_names, t->hash);
 }
 
+/* Whether t is the first word of a cue ("Rival", "Striker", "Mr"): a name
+ * does not start with one ("Rival Nintendo said"). */
+static int cue_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
+{
+        uint64_t h = t->hash;
+        return (pc->cue_bloom[(h >> 6) & 63] & (1ull << (h & 63))) &&
+               nf_tag_hashset_has(pc->cue_first, pc->ncue_first, h);
+}
+
 static int particle(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
 {
         return !(t->flags & NF_TAG_TOK_CAP) &&
@@ -83,7 +92,7 @@ static size_t name_forward(const nf_tag_people_conf_t *pc, const char *buf,
         int nw = 0;
         while (k < toks->n && nw < MAX_NAME_WORDS) {
                 const nf_tag_token_t *t = &toks->v[k];
-                if (in_entity[k] && k == j) {
+                if (k == j && (in_entity[k] || cue_word(pc, t))) {
                         break; /* "said Pakistan" is no person */
                 }
                 if (name_word(pc, t)) {
@@ -142,7 +151,8 @@ static size_t name_backward(const nf_tag_people_conf_t *pc, const char *buf,
         }
         /* a name starts with a name word outside any entity: "Michael
          * Jordan said" is a person, "United States said" is not */
-        while (k < e && (!name_word(pc, &toks->v[k]) || in_entity[k])) {
+        while (k < e && (!name_word(pc, &toks->v[k]) || in_entity[k] ||
+                         cue_word(pc, &toks->v[k]))) {
                 if (name_word(pc, &toks->v[k])) {
                         nw--;
                 }
@@ -158,6 +168,38 @@ static int has_org_word(const nf_tag_people_conf_t *pc,
         for (size_t k = a; k < b; k++) {
                 if (nf_tag_hashset_has(pc->org_words, pc->norg_words,
                                        toks->v[k].hash)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Whether the capitalised words starting at token a end a longer name
+ * "X of/for/and/on Y" ("Institute for Fiscal Studies said"): then they are
+ * no person. (The connectors are English; see the file comment.) */
+static int inside_org_name(const nf_tag_people_conf_t *pc, const char *buf,
+                           const nf_tag_tokens_t *toks, size_t a)
+{
+        char sep[16];
+        if (a < 2 || (toks->v[a - 1].flags & NF_TAG_TOK_CAP) ||
+            !(toks->v[a - 2].flags & NF_TAG_TOK_CAP)) {
+                return 0;
+        }
+        sep_between(buf, toks, a - 2, sep, sizeof(sep));
+        if (strcmp(sep, " ")) {
+                return 0;
+        }
+        sep_between(buf, toks, a - 1, sep, sizeof(sep));
+        if (strcmp(sep, " ")) {
+                return 0;
+        }
+        /* the connectors of organisation names */
+        static const char *const conn[] = {"of", "for", "and", "on", NULL};
+        const nf_tag_token_t *c = &toks->v[a - 1];
+        for (size_t k = 0; conn[k]; k++) {
+                if (c->fold_len == strlen(conn[k]) &&
+                    memcmp(toks->fold + c->fold_off, conn[k], c->fold_len) ==
+                        0) {
                         return 1;
                 }
         }
@@ -327,7 +369,8 @@ void nf_people_find(const nf_tag_people_conf_t *pc, const char *buf,
                 }
                 if (b <= a || (!strong && words < 2) ||
                     (cue->entry == NF_TAG_CUE_ROLE && words < 1) ||
-                    has_org_word(pc, toks, a, b)) {
+                    has_org_word(pc, toks, a, b) ||
+                    (!strong && inside_org_name(pc, buf, toks, a))) {
                         continue;
                 }
                 int p = add_person(res, buf, toks, a, b, words);
@@ -336,7 +379,33 @@ void nf_people_find(const nf_tag_people_conf_t *pc, const char *buf,
                         i = b - 1; /* continue after the name */
                 }
         }
-        /* 2. single-word persons join a full name with their surname */
+        /* 2a. a single-word person ("Mr Glazer") takes the full name the
+         * text gives elsewhere ("Malcolm Glazer") */
+        size_t np = res->npersons;
+        for (size_t p = 0; p < np; p++) {
+                if (res->persons[p].nwords > 1) {
+                        continue;
+                }
+                for (size_t i = 1; i < toks->n; i++) {
+                        const nf_tag_token_t *t = &toks->v[i];
+                        size_t l = t->end - t->start;
+                        nf_people_person_t *sp = &res->persons[p];
+                        if (t->hash != sp->surname ||
+                            strlen(sp->surname_s) != l ||
+                            memcmp(sp->surname_s, buf + t->start, l)) {
+                                continue;
+                        }
+                        int words = 0;
+                        size_t a = name_backward(pc, buf, toks, in_entity,
+                                                 i + 1, &words);
+                        if (words >= 2 && !has_org_word(pc, toks, a, i + 1) &&
+                            !inside_org_name(pc, buf, toks, a)) {
+                                add_person(res, buf, toks, a, i + 1, words);
+                                break;
+                        }
+                }
+        }
+        /* 2b. single-word persons join a full name with their surname */
         for (size_t p = 0; p < res->npersons; p++) {
                 nf_people_person_t *sp = &res->persons[p];
                 if (sp->nwords > 1) {

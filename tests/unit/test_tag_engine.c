@@ -4,6 +4,7 @@
  * Jordan, Turkey, Chad), the people finder, a catastrophic user pattern
  * under the match limit, and language identification.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +130,16 @@ static const case_t cases[] = {
     {"The White House said it would respond.", "people", "White House", 0},
     {"Pakistan said the talks went well.", "people", "Pakistan", 0},
     {"Michael Jordan said he was tired.", "people", "Michael Jordan", 1},
+    {"The Institute for Fiscal Studies said taxes must rise.", "people",
+     "Fiscal Studies", 0},
+    {"Rival Nintendo says its console sold well.", "people",
+     "Rival Nintendo", 0},
+    {"US businessman Malcolm Glazer owns 30%. Mr Glazer said no. Mr Glazer "
+     "left.",
+     "people", "Malcolm Glazer", 1},
+    {"His Pakistani counterpart Khawaja Muhammad Asif, who is visiting, "
+     "agreed.",
+     "people", "Khawaja Muhammad Asif", 1},
 };
 
 static void test_cases(void **state)
@@ -252,6 +263,54 @@ static void test_langid(void **state)
         assert_non_null(strstr(err, "/nonexistent/fpdb.conf"));
 }
 
+/* Several threads tag at once; each must get what one thread gets. */
+typedef struct mt_arg_s {
+        nf_tag_engine_t *eng;
+        const char *text;
+        char *want;
+        int bad;
+} mt_arg_t;
+
+static void *mt_worker(void *p)
+{
+        mt_arg_t *a = p;
+        for (int i = 0; i < 200; i++) {
+                json_t *tags = nf_tag_engine_tag(a->eng, "Talks in Moscow",
+                                                 a->text, "en", 0);
+                char *s = json_dumps(tags, JSON_COMPACT | JSON_SORT_KEYS);
+                if (strcmp(s, a->want)) {
+                        a->bad++;
+                }
+                free(s);
+                json_decref(tags);
+        }
+        return NULL;
+}
+
+static void test_threads(void **state)
+{
+        nf_tag_engine_t *eng = *state;
+        const char *text =
+            "Foreign Minister Sergey Lavrov met his Pakistani counterpart in "
+            "Moscow. The UN and NATO were discussed, and Lavrov said the "
+            "election in Afghanistan mattered. Daesh was mentioned.";
+        json_t *tags = nf_tag_engine_tag(eng, "Talks in Moscow", text, "en", 0);
+        char *want = json_dumps(tags, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(tags);
+        pthread_t th[4];
+        mt_arg_t args[4];
+        for (int i = 0; i < 4; i++) {
+                args[i] = (mt_arg_t){eng, text, want, 0};
+                pthread_create(&th[i], NULL, mt_worker, &args[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+                pthread_join(th[i], NULL);
+                assert_int_equal(args[i].bad, 0);
+        }
+        assert_non_null(strstr(want, "Sergey Lavrov"));
+        free(want);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -260,6 +319,7 @@ int main(void)
             cmocka_unit_test(test_language_specific),
             cmocka_unit_test(test_catastrophic_pattern),
             cmocka_unit_test(test_langid),
+            cmocka_unit_test(test_threads),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
