@@ -2,6 +2,10 @@
  * bench_tag.c — speed of the tag engine on one core.
  *
  *   build/bench/bench_tag [-n RUNS] [CORPUS.jsonl]
+ *   build/bench/bench_tag -i [CORPUS.jsonl]   (for callgrind: tag the corpus
+ *                                               10 times, print the bytes)
+ *   build/bench/bench_tag -g N                 (for callgrind: tag the scaling
+ *                                               text with N synthetic aliases)
  *
  * 1. Throughput (MB/s of title+text) with the shipped rules, language given
  *    (the engine alone) and with libexttextcat identification on top.
@@ -318,8 +322,13 @@ static double alternation_mbs(char (*names)[64], size_t n, const char *text,
 int main(int argc, char **argv)
 {
         const char *corpus = "tests/fixtures/tag/eval.jsonl";
+        int instr_mode = 0, gaz = 0;
         for (int i = 1; i < argc; i++) {
-                if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+                if (strcmp(argv[i], "-i") == 0) {
+                        instr_mode = 1;
+                } else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) {
+                        gaz = atoi(argv[++i]);
+                } else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
                         runs = atoi(argv[++i]);
                         if (runs < 1 || runs > 31) {
                                 runs = 5;
@@ -333,12 +342,41 @@ int main(int argc, char **argv)
         printf("corpus: %zu documents, %.2f MB; median of %d runs\n", ndocs,
                (double)corpus_bytes / 1e6, runs);
 
+        if (gaz > 0 && gaz <= 10000) {
+                /* a fixed amount of work for an instruction count */
+                static char names[10000][64];
+                write_gazetteer("/tmp/nf-bench-g.json", (size_t)gaz, names);
+                size_t len;
+                char *text = scaling_text(names, (size_t)gaz, &len);
+                const char *pg[] = {"/tmp/nf-bench-g.json"};
+                nf_tag_engine_t *eg = engine_from(pg, 1);
+                for (int k = 0; k < 3; k++) {
+                        json_decref(nf_tag_engine_tag(eg, NULL, text, "en", 0));
+                }
+                printf("bytes %zu\n", len * 3);
+                nf_tag_engine_destroy(eg);
+                free(text);
+                remove("/tmp/nf-bench-g.json");
+                return 0;
+        }
         /* 1. shipped rules */
         const char *shipped[] = {"deploy/rules/countries.json",
                                  "deploy/rules/organizations.json",
                                  "deploy/rules/people.json",
                                  "deploy/rules/topics.json"};
         nf_tag_engine_t *eng = engine_from(shipped, 4);
+        if (instr_mode) {
+                /* a fixed amount of work for an instruction count */
+                for (int k = 0; k < 10; k++) {
+                        for (size_t i = 0; i < ndocs; i++) {
+                                json_decref(nf_tag_engine_tag(
+                                    eng, docs[i].title, docs[i].text, "en", 0));
+                        }
+                }
+                printf("bytes %zu\n", corpus_bytes * 10);
+                nf_tag_engine_destroy(eng);
+                return 0;
+        }
         const nf_tag_rules_t *r = nf_tag_engine_rules(eng);
         printf("shipped rules: %zu entries, %zu aliases\n", r->nentries,
                r->naliases);
