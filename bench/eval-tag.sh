@@ -5,10 +5,12 @@
 #   tests/fixtures/tag/eval.jsonl       120 BBC-style articles, 24 per category
 #   tests/fixtures/tag/eval-hard.jsonl   40 articles written after the rules,
 #                                        mixing topics on purpose
+#   tests/fixtures/tag/eval-policy.jsonl  8 policy stories (politics vs crime,
+#                                        health, education) and two controls
 set -eu
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
-for f in tests/fixtures/tag/eval.jsonl tests/fixtures/tag/eval-hard.jsonl; do
+for f in tests/fixtures/tag/eval.jsonl tests/fixtures/tag/eval-hard.jsonl tests/fixtures/tag/eval-policy.jsonl; do
   echo "== $f"
   "$BUILD/bench/eval_tag" -v "$f"
   echo

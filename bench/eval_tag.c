@@ -10,7 +10,8 @@
  * science and technology). An article counts as correct when the label's
  * topic is its FIRST topic. Prints accuracy per label and overall; -v
  * prints every miss with its scored topics, -s every document's tags.
- * -r takes a comma list of rule files (default: the four shipped files).
+ * -r takes a comma list of rule files (default: the four shipped files);
+ * -f turns off the title and lead bonuses.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
         const char *rules_list = "deploy/rules/countries.json,deploy/rules/"
                                  "organizations.json,deploy/rules/people.json,"
                                  "deploy/rules/topics.json";
-        int verbose = 0, show = 0;
+        int verbose = 0, show = 0, flat = 0;
         const char *file = NULL;
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
@@ -53,12 +54,14 @@ int main(int argc, char **argv)
                         verbose = 1;
                 } else if (strcmp(argv[i], "-s") == 0) {
                         show = 1;
+                } else if (strcmp(argv[i], "-f") == 0) {
+                        flat = 1;
                 } else {
                         file = argv[i];
                 }
         }
         if (!file) {
-                fprintf(stderr, "usage: eval_tag [-r RULES] [-v] [-s] FILE.jsonl\n");
+                fprintf(stderr, "usage: eval_tag [-r RULES] [-v] [-s] [-f] FILE.jsonl\n");
                 return 2;
         }
         char *copy = strdup(rules_list), *save = NULL;
@@ -75,7 +78,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "eval_tag: %s\n", errstr);
                 return 1;
         }
-        nf_tag_engine_t *eng = nf_tag_engine_new(rules, NULL);
+        /* -f: no title/lead bonus (for a plain keyword-count baseline) */
+        nf_tag_settings_t set = {.title_bonus = flat ? 0 : 2.0,
+                                 .lead_bonus = flat ? 0 : 0.5,
+                                 .lead_bytes = 400,
+                                 .max_tags = 10};
+        nf_tag_engine_t *eng = nf_tag_engine_new(rules, &set);
         FILE *f = fopen(file, "r");
         if (!f) {
                 perror(file);
