@@ -425,10 +425,12 @@ static double region_mult(const regions_t *rg, size_t pos)
         return 1.0;
 }
 
+/* Adds s to entry e's score. doc_veto[e] == 0 means "not touched in this
+ * call" (the arrays are reset through `touched` at the end of each call),
+ * so the first credit records e in `touched`. */
 static void credit(scratch_t *sc, int e, double s, uint32_t pos)
 {
-        if (sc->score[e] == 0.0 && sc->first[e] == 0 &&
-            sc->doc_veto[e] == 0) {
+        if (sc->doc_veto[e] == 0) {
                 sc->touched[sc->ntouched++] = (uint32_t)e;
                 sc->first[e] = UINT32_MAX;
                 sc->doc_veto[e] = 3; /* touched, veto not yet checked */

@@ -847,7 +847,7 @@ static int parse_aliases(loader_t *ld, int entry, json_t *arr,
                 if (!text) {
                         return fail(ld, "aliases[%zu] has no \"text\"", i);
                 }
-                if (add_alias(ld, entry, text, c, w * 1.0, alang)) {
+                if (add_alias(ld, entry, text, c, w, alang)) {
                         return -1;
                 }
         }
@@ -1346,12 +1346,11 @@ out:
 
 /* ---- index -------------------------------------------------------------- */
 
-static nf_tag_rules_t *sort_rules; /* qsort has no context argument */
-
-static int cmp_alias_idx(const void *a, const void *b)
+static int cmp_alias_idx(const void *a, const void *b, void *ctx)
 {
-        const nf_tag_alias_t *x = &sort_rules->aliases[*(const uint32_t *)a];
-        const nf_tag_alias_t *y = &sort_rules->aliases[*(const uint32_t *)b];
+        const nf_tag_rules_t *r = ctx;
+        const nf_tag_alias_t *x = &r->aliases[*(const uint32_t *)a];
+        const nf_tag_alias_t *y = &r->aliases[*(const uint32_t *)b];
         if (x->words[0].hash != y->words[0].hash) {
                 return x->words[0].hash < y->words[0].hash ? -1 : 1;
         }
@@ -1368,10 +1367,7 @@ static void build_index(nf_tag_rules_t *r)
         for (size_t i = 0; i < n; i++) {
                 r->index_aliases[i] = (uint32_t)i;
         }
-        /* Called once at start-up, before any thread exists. */
-        sort_rules = r;
-        qsort(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx);
-        sort_rules = NULL;
+        qsort_r(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx, r);
         for (size_t i = 0; i < n; i++) {
                 nf_tag_alias_t *a = &r->aliases[i];
                 a->layer = r->categories[r->entries[a->entry].category].layer;
