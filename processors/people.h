@@ -10,8 +10,13 @@
  * (deploy/rules/people.json), so they can be changed or translated.
  *
  * Later mentions of a person's surname alone ("Lavrov said") count for the
- * full name. A single-word person (only ever "Mr Blair") is kept only when
- * no full name with that surname exists.
+ * full name. A single-word person ("Mr Glazer") takes the full name the text
+ * gives elsewhere ("Malcolm Glazer"); if there is none it is kept only when
+ * mentioned twice. Names never start with a cue word ("Rival Nintendo
+ * said"), and capitalised words after "of/for/and/on" following another
+ * capitalised word end an organisation's name ("Institute for Fiscal
+ * Studies said"); these connectors are the one English-only part of the
+ * code.
  */
 #ifndef NF_PEOPLE_H
 #define NF_PEOPLE_H

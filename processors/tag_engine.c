@@ -61,6 +61,7 @@ struct nf_tag_engine_s {
         size_t npattern_entries;
         atomic_uint_fast64_t docs;
         atomic_uint_fast64_t *cat_hits; /* per category */
+        int nlayers;                     /* highest category layer + 1 */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -102,6 +103,11 @@ nf_tag_engine_t *nf_tag_engine_new(nf_tag_rules_t *rules,
                 }
         }
         eng->cat_hits = xcalloc(rules->ncategories, sizeof(*eng->cat_hits));
+        for (size_t c = 0; c < rules->ncategories; c++) {
+                if (rules->categories[c].layer + 1 > eng->nlayers) {
+                        eng->nlayers = rules->categories[c].layer + 1;
+                }
+        }
         return eng;
 }
 
@@ -346,7 +352,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         add_mention(sc, a->entry, start, end, i, te,
                                     a->weight);
                 }
-                for (int l = 0; l < MAX_LAYERS; l++) {
+                for (int l = 0; l < eng->nlayers; l++) {
                         if (best[l]) {
                                 consumed[l] = i + (size_t)best[l];
                         }

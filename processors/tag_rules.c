@@ -190,9 +190,21 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                                     (const unsigned char *)s + len;
                                 char *fo = fold + fl;
                                 unsigned char f;
-                                while (p < end && (f = ascii_fold[*p])) {
-                                        *fo++ = (char)f;
-                                        cls |= ascii_class[*p++];
+                                if (first && cp >= 'a' && cp <= 'z') {
+                                        /* the common case: a lower-case
+                                         * word; its flags need no scan */
+                                        cls = 1;
+                                        while (p < end &&
+                                               (f = ascii_fold[*p])) {
+                                                *fo++ = (char)f;
+                                                p++;
+                                        }
+                                } else {
+                                        while (p < end &&
+                                               (f = ascii_fold[*p])) {
+                                                *fo++ = (char)f;
+                                                cls |= ascii_class[*p++];
+                                        }
                                 }
                                 i = (size_t)(p - (const unsigned char *)s);
                                 fl = (size_t)(fo - fold);
