@@ -556,9 +556,22 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                         }
                 }
         }
+        /* a topic word inside an entity's name is the entity's evidence,
+         * not the topic's: "Islamic" in "Islamic State", "Olympic" in
+         * "International Olympic Committee" (the entity's `implies` carries
+         * what it says about topics) */
+        for (size_t k = 0; k < sc->nm; k++) {
+                mention_t *m = &sc->m[k];
+                if (sc->in_entity[m->tok_first] &&
+                    sc->in_entity[m->tok_end - 1] &&
+                    r->categories[r->entries[m->entry].category].kind ==
+                        NF_TAG_KIND_TOPIC) {
+                        m->dead = 1;
+                }
+        }
         nf_people_find(&r->people, buf, len, tk, sc->in_entity, &sc->people);
-        /* an entity inside a person's name is not an entity: "Michael
-         * Jordan" (in_entity is reused to mark person tokens) */
+        /* an entity or topic word inside a person's name is neither:
+         * "Michael Jordan" (in_entity is reused to mark person tokens) */
         nf_people_result_t *pr = &sc->people;
         if (pr->nmentions) {
                 memset(sc->in_entity, 0, tk->n + 1);
@@ -573,7 +586,7 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                         if (sc->in_entity[m->tok_first] &&
                             sc->in_entity[m->tok_end - 1] &&
                             r->categories[r->entries[m->entry].category]
-                                    .kind == NF_TAG_KIND_ENTITY) {
+                                    .kind != NF_TAG_KIND_PEOPLE) {
                                 m->dead = 1;
                         }
                 }

@@ -122,6 +122,13 @@ static const case_t cases[] = {
     /* capitals are weaker evidence: one mention is not enough */
     {"Talks were held in Vienna.", "countries", "Austria", 0},
     {"Vienna and Salzburg, in Austria, were busy.", "countries", "Austria", 1},
+    /* topics: stop phrases and words inside entity names */
+    {"Net profit rose and net income fell; the safety net held.", "topics",
+     "science and technology", 0},
+    {"Islamic State fighters seized the Islamic State stronghold.", "topics",
+     "religion", 0},
+    {"The election campaign and the vote in parliament dominated.", "topics",
+     "politics", 1},
     /* people */
     {"Foreign Minister Sergey Lavrov met the envoy. Lavrov said little.",
      "people", "Sergey Lavrov", 1},
