@@ -294,8 +294,9 @@ topic("sport", "medtop:15000000", [
      Leeds | Roma | Bath | Gloucester | Northampton | Ulster | Toulouse | Leicester | Wolves | Norwich"""),
  (1, """set{,s} | serve | round | international | cap{,s} | win{,s} | won | winning | lost | losing | loss | fans | ground | injured | signed | loan deal | contract | debut | rival{,s} | record | knee | ankle | world"""),
  (0, """sports car{,s} | sport utility vehicle{,s} | sports utility vehicle{,s}"""),
- (0, """set to | set out | set up | set for | set aside | policy goal{,s} | the goal of | price cap{,s} | spending cap{,s} | round of talks | serve the | serve as | served as | international community | international law | international markets"""),
-], veto=['\\bmatch(?:ed|es|ing)?\\s+(?:the|their|its|his|her|our|expectations|funding|demand|forecasts?)\\b', '\\b(?:goal|target)s?\\s+of\\s+(?:cutting|reducing|raising|halving|the\\s+(?:policy|government|plan))'])
+ (0, """match{,ed,es,ing} {the,their,its,his,her,our,expectations,funding,demand,forecasts} | {goal,goals,target,targets} of {cutting,reducing,raising,halving} |
+     set to | set out | set up | set for | set aside | policy goal{,s} | the goal of | price cap{,s} | spending cap{,s} | round of talks | serve the | serve as | served as | international community | international law | international markets"""),
+])
 
 topic("weather", "medtop:17000000", [
  (3, """weather | forecast{,s,er,ers} | Met Office | meteorologist{,s} | temperature{,s} | heatwave{,s} | heat wave | cold snap | snow | snowfall | blizzard{,s} |
