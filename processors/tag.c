@@ -5,8 +5,9 @@
  * matching is in tag_engine.c, the people finder in people.c, language
  * identification in langid.c.
  *
- * Where the shipped rules are found: tag.rules names files; a bare file
- * name is looked up in tag.rules.dir, which by default is the first
+ * Where the shipped rules are found: tag.rules names files; a path (or a
+ * file in the current directory) is used as it is, another bare file name is
+ * looked up in tag.rules.dir, which by default is the first
  * existing of ./deploy/rules (running from the repository), the binary's
  * ../deploy/rules (build/newsflow run from elsewhere) and NF_TAG_RULES_DIR
  * (compile-time, /usr/share/newsflow/rules: where the Docker image and
@@ -107,7 +108,9 @@ static void default_rules_dir(char *out, size_t out_size)
         snprintf(out, out_size, "%s", NF_TAG_RULES_DIR);
 }
 
-/* Appends the files of a comma list to paths (resolved against dir). */
+/* Appends the files of a comma list to paths: a name with a '/' or naming
+ * a file in the current directory is taken as it is, a bare name of the
+ * shipped set is looked up in dir. */
 static void add_paths(const char *list, const char *dir, char ***paths,
                       size_t *n)
 {
@@ -128,8 +131,10 @@ static void add_paths(const char *list, const char *dir, char ***paths,
                         continue;
                 }
                 char *p;
-                if (strchr(f, '/')) {
-                        p = strdup(f);
+                struct stat st;
+                if (strchr(f, '/') ||
+                    (stat(f, &st) == 0 && S_ISREG(st.st_mode))) {
+                        p = strdup(f); /* a path, or a file here */
                 } else if (asprintf(&p, "%s/%s", dir, f) < 0) {
                         p = NULL;
                 }

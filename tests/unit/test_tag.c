@@ -84,6 +84,36 @@ static void test_missing_rules_dir(void **state)
         nf_conf_destroy(conf);
 }
 
+/* tag.rules replaces the shipped set; paths are taken as they are */
+static void test_own_rules_only(void **state)
+{
+        nf_conf_t *conf =
+            conf_with("tag.rules=tests/fixtures/tag/good.json",
+                      "tag.lang.detect=false");
+        char err[512] = "";
+        void *self = nf_processor_tag.create(conf, err, sizeof(err));
+        if (!self) {
+                fail_msg("%s", err);
+        }
+        nf_article_t *art = nf_article_new();
+        const char *text = "Acme Corp. and Globex Inc. met in Kabul; rain "
+                           "and storms, then goals.";
+        nf_article_set(art, NF_F_TEXT, text, strlen(text));
+        nf_outcome_t out;
+        nf_outcome_init(&out);
+        nf_processor_tag.process(self, art, &out);
+        json_t *tags = art->tags;
+        json_t *companies = json_object_get(tags, "companies");
+        assert_int_equal(json_array_size(companies), 2);
+        assert_int_equal(json_array_size(json_object_get(tags, "countries")),
+                         0); /* no shipped countries loaded */
+        assert_null(nf_article_get(art, NF_F_LANG)); /* detection off */
+        nf_outcome_fini(&out);
+        nf_article_destroy(art);
+        nf_processor_tag.destroy(self);
+        nf_conf_destroy(conf);
+}
+
 static int arr_has(json_t *arr, const char *name)
 {
         size_t i;
@@ -190,6 +220,7 @@ int main(void)
             cmocka_unit_test(test_conf_keys),
             cmocka_unit_test(test_pattern_error_in_create),
             cmocka_unit_test(test_missing_rules_dir),
+            cmocka_unit_test(test_own_rules_only),
             cmocka_unit_test(test_seed_golden),
             cmocka_unit_test(test_lang_kept_and_no_text),
         };
