@@ -265,6 +265,18 @@ static void test_langid(void **state)
                                           sizeof(code)),
                          -1);
         nf_langid_destroy(li);
+        /* the shorter shipped list */
+        li = nf_langid_new("deploy/rules/langid-news.conf", NULL, err,
+                           sizeof(err));
+        assert_non_null(li);
+        for (size_t i = 0; i < 4; i++) {
+                assert_int_equal(nf_langid_detect(li, texts[i][1],
+                                                  strlen(texts[i][1]), 1000,
+                                                  code, sizeof(code)),
+                                 0);
+                assert_string_equal(code, texts[i][0]);
+        }
+        nf_langid_destroy(li);
         assert_null(nf_langid_new("/nonexistent/fpdb.conf", NULL, err,
                                   sizeof(err)));
         assert_non_null(strstr(err, "/nonexistent/fpdb.conf"));
