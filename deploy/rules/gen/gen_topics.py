@@ -73,7 +73,7 @@ topic("conflict, war and peace", "medtop:16000000", [
      refugee{,s} | displaced | humanitarian | convoy | checkpoint | border clashes | insurgents | occupation | liberation | resistance | surrender{,ed} |
      veteran{,s} | Afghanistan strategy | use of force | armed"""),
  (0, """price war{,s} | trade war{,s} | war of words | turf war{,s} | bidding war{,s} | format war{,s} | war chest | heart attack{,s} | legal battle{,s} | court battle{,s} | takeover battle{,s} | battle for control"""),
-], veto=None)
+], weight=0.85)
 
 topic("crime, law and justice", "medtop:02000000", [
  (3, """police | policing | police officer{,s} | detective{,s} | arrest{,s,ed} | charged with | court | courts | trial | trials | judge{,s} | jury | juror{,s} |
@@ -88,7 +88,7 @@ topic("crime, law and justice", "medtop:02000000", [
  (1.5, """law{,s} | legal | illegal{,ly} | illegally | justice | accused | alleged{,ly} | charges | charge | investigate{,d} | inquiry | inquest | damages | compensation |
      settlement | copyright infringement | piracy | pirated | stolen | steal{,ing} | victim{,s} | violation{,s} | banned | ban | legislation"""),
  (0, """food court | tennis court | trial run | trial period | free trial | legal tender"""),
-])
+], weight=0.85)
 
 topic("disaster, accident and emergency incident", "medtop:03000000", [
  (3, """earthquake{,s} | quake{,s} | tsunami{,s} | hurricane{,s} | typhoon{,s} | cyclone{,s} | tornado{,es,s} | flood{,s,ing,ed} | landslide{,s} | mudslide{,s} |
@@ -99,7 +99,7 @@ topic("disaster, accident and emergency incident", "medtop:03000000", [
      paramedics | ambulance{,s} | emergency | accident{,s} | tragedy | devastated | devastation | aftershock{,s} | Richter scale | magnitude"""),
  (1, """killed | dead | died | deaths | damage{,d} | destroyed | homeless | trapped | debris | rubble | aid | relief"""),
  (0, """under fire | came under fire | come under fire | fire sale | hire and fire | crashed out | market crash | stock market crash | flood of | flooded the market"""),
-], veto=['\\b(?:fire|fired|firing)\\s+(?:a\\s+)?(?:warning\\s+shot|questions?|back\\s+at|the\\s+(?:manager|coach|boss))'])
+], veto=['\\b(?:fire|fired|firing)\\s+(?:a\\s+)?(?:warning\\s+shot|questions?|back\\s+at|the\\s+(?:manager|coach|boss))'], weight=0.85)
 
 topic("economy, business and finance", "medtop:04000000", [
  (3, """economy | economies | economic | economist{,s} | economics | GDP | gross domestic product | inflation | deflation | recession | interest rate{,s} |
@@ -135,7 +135,7 @@ topic("education", "medtop:05000000", [
      undergraduate{,s} | lecturer{,s} | academic{,s} | education | educational | literacy | numeracy | Ofsted | primary school{,s} | secondary school{,s} |
      nursery | nurseries | kindergarten | learning | student loan{,s} | scholarship{,s} | vice-chancellor | faculty | school-leavers | league tables"""),
  (0, """school of thought | old school | learning curve"""),
-])
+], weight=0.85)
 
 topic("environment", "medtop:06000000", [
  (3, """climate change | global warming | greenhouse gas{,es} | greenhouse | carbon emission{,s} | carbon dioxide | CO2 | emissions | carbon | pollution | polluted |
@@ -145,7 +145,7 @@ topic("environment", "medtop:06000000", [
      green groups | Friends of the Earth | Greenpeace | WWF | whaling | poaching | ecosystem{,s} | nature reserve | landfill | waste | toxic | contamination"""),
  (1, """green | climate | energy efficiency | nature | forests | oceans | coral | animals | planet"""),
  (0, """political climate | economic climate | business climate | investment climate | climate of fear | green light | green paper | waste of time | waste of money | toxic debt"""),
-])
+], weight=0.85)
 
 topic("health", "medtop:07000000", [
  (3, """health | healthcare | health care | NHS | patient{,s} | hospital{,s} | doctor{,s} | GP{,s} | nurse{,s} | nursing | surgeon{,s} | surgery | medical |
@@ -156,7 +156,7 @@ topic("health", "medtop:07000000", [
      virus | viruses | bacteria | superbug{,s} | MRSA | life expectancy | mortality | births | pregnancy | pregnant | maternity | baby | babies | Department of Health"""),
  (1, """care | healthy | wellbeing | fitness | overweight | drugs | drug | research | researchers | study | scientists"""),
  (0, """health check | financial health | economic health | cash injection"""),
-], veto=['\\b(?:computer|software|e-?mail|mobile|phone|net|internet)\\s+(?:\\w+\\s+)?virus(?:es)?\\b'])
+], veto=['\\b(?:computer|software|e-?mail|mobile|phone|net|internet)\\s+(?:\\w+\\s+)?virus(?:es)?\\b'], weight=0.85)
 
 topic("human interest", "medtop:08000000", [
  (3, """oldest | centenarian | birthday | anniversary | quirky | bizarre | heartwarming | lottery winner | jackpot | pet{,s} | dog{,s} | cat{,s} | puppy | kitten |
@@ -307,7 +307,7 @@ topic("weather", "medtop:17000000", [
 
 out = {
  "format": "newsflow-rules/1",
- "description": "The 17 top-level IPTC Media Topics (names as in the IPTC NewsCodes vocabulary, qcodes medtop:NN000000), each scored by weighted keyword evidence (groups of aliases; {a,b} expands to forms). A document gets a topic when its score reaches the threshold and min_share of the best topic's score; most salient first. Organisations add evidence through their 'implies' field.",
+ "description": "Topics that are more often an aspect of a story than its subject (conflict, crime, disaster, education, environment, health at 0.85; human interest, labour, lifestyle, religion, society, weather lower) carry an entry weight below 1. The 17 top-level IPTC Media Topics (names as in the IPTC NewsCodes vocabulary, qcodes medtop:NN000000), each scored by weighted keyword evidence (groups of aliases; {a,b} expands to forms). A document gets a topic when its score reaches the threshold and min_share of the best topic's score; most salient first. Organisations add evidence through their 'implies' field.",
  "lang": "en",
  "category": "topics",
  "categories": [{"name": "topics", "kind": "topic", "threshold": 3.0, "min_share": 0.35, "max": 3}],
