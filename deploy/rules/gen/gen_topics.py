@@ -307,7 +307,7 @@ topic("weather", "medtop:17000000", [
 
 out = {
  "format": "newsflow-rules/1",
- "description": "Topics that are more often an aspect of a story than its subject (conflict, crime, disaster, education, environment, health at 0.85; human interest, labour, lifestyle, religion, society, weather lower) carry an entry weight below 1. The 17 top-level IPTC Media Topics (names as in the IPTC NewsCodes vocabulary, qcodes medtop:NN000000), each scored by weighted keyword evidence (groups of aliases; {a,b} expands to forms). A document gets a topic when its score reaches the threshold and min_share of the best topic's score; most salient first. Organisations add evidence through their 'implies' field.",
+ "description": "The 17 top-level IPTC Media Topics (names as in the IPTC NewsCodes vocabulary, qcodes medtop:NN000000), each scored by weighted keyword evidence (groups of aliases; {a,b} expands to forms). A document gets a topic when its score reaches the threshold and min_share of the best topic's score; most salient first. Organisations add evidence through their 'implies' field. Topics that are more often an aspect of a story than its subject carry an entry weight below 1 (conflict, crime, disaster, education, environment, health 0.85; human interest, labour, lifestyle, religion, society, weather lower).",
  "lang": "en",
  "category": "topics",
  "categories": [{"name": "topics", "kind": "topic", "threshold": 3.0, "min_share": 0.35, "max": 3}],
