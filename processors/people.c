@@ -257,10 +257,6 @@ static int add_person(nf_people_result_t *res, const char *buf,
 static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
                         size_t a, size_t b, int person)
 {
-        if (res->nmentions &&
-            res->mentions[res->nmentions - 1].tok_end > a) {
-                return; /* overlaps the previous introduction */
-        }
         if (res->nmentions == res->mentions_cap) {
                 res->mentions_cap =
                     res->mentions_cap ? res->mentions_cap * 2 : 32;
@@ -372,6 +368,10 @@ void nf_people_find(const nf_tag_people_conf_t *pc, const char *buf,
                     has_org_word(pc, toks, a, b) ||
                     (!strong && inside_org_name(pc, buf, toks, a))) {
                         continue;
+                }
+                if (res->nmentions &&
+                    res->mentions[res->nmentions - 1].tok_end > a) {
+                        continue; /* overlaps the previous introduction */
                 }
                 int p = add_person(res, buf, toks, a, b, words);
                 add_mention(res, toks, a, b, p);

@@ -190,6 +190,23 @@ static void test_title_salience(void **state)
         json_decref(tags);
 }
 
+/* Surname-only mentions before the introduction count too. */
+static void test_surname_links(void **state)
+{
+        nf_tag_engine_t *eng = *state;
+        json_t *tags = nf_tag_engine_tag(
+            eng, NULL,
+            "Lavrov spoke first. Then Lavrov left. Foreign Minister Sergey "
+            "Lavrov said he was tired.",
+            "en", 1);
+        json_t *p = json_array_get(json_object_get(tags, "people"), 0);
+        assert_string_equal(json_string_value(json_array_get(p, 0)),
+                            "Sergey Lavrov");
+        /* three mentions, all in the lead (x1.5) */
+        assert_true(json_real_value(json_array_get(p, 1)) == 4.5);
+        json_decref(tags);
+}
+
 static void test_language_specific(void **state)
 {
         nf_tag_engine_t *eng = *state;
@@ -335,6 +352,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_cases),
             cmocka_unit_test(test_title_salience),
+            cmocka_unit_test(test_surname_links),
             cmocka_unit_test(test_language_specific),
             cmocka_unit_test(test_catastrophic_pattern),
             cmocka_unit_test(test_langid),
