@@ -1,0 +1,40 @@
+/*
+ * langid.h — language identification with libexttextcat (n-gram
+ * fingerprints, Cavnar & Trenkle), returning ISO 639-1 codes.
+ *
+ * The language models and their list (fpdb.conf) come from Debian's
+ * libexttextcat-data in /usr/share/libexttextcat. Their names look like
+ * "en--utf8", "zh-CN-utf8" or "haw-utf8"; the code is the part before the
+ * first '-', which is ISO 639-1 where the language has a two-letter code and
+ * ISO 639-3 otherwise (as BCP 47 prescribes).
+ *
+ * Thread safety: libexttextcat keeps its result buffer in the handle, so
+ * nf_langid_detect() serialises calls with a mutex.
+ */
+#ifndef NF_LANGID_H
+#define NF_LANGID_H
+
+#include <stddef.h>
+
+typedef struct nf_langid_s nf_langid_t;
+
+/*
+ * Loads the models listed in conf (an fpdb.conf; model paths in it are
+ * relative to datadir). NULL conf/datadir = /usr/share/libexttextcat.
+ * Returns NULL with errstr set when the list or a model cannot be read.
+ * Caller frees with nf_langid_destroy().
+ */
+nf_langid_t *nf_langid_new(const char *conf, const char *datadir,
+                           char *errstr, size_t errstr_size);
+void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
+
+/*
+ * Identifies the language of text[0..len) (valid UTF-8; only the first
+ * max_bytes are used, cut at a character boundary). Writes the code into
+ * out (NUL-terminated) and returns 0, or returns -1 when the text is too
+ * short (under 20 bytes) or matches no model well enough.
+ */
+int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
+                     size_t max_bytes, char *out, size_t out_size);
+
+#endif
