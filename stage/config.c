@@ -39,6 +39,10 @@ const nf_conf_key_t nf_stage_keys[] = {
     {"dedup.state.topic", NF_CONF_STRING, NULL, NULL, 0, 0,
      "Compacted topic sharing the dedup index between instances; unset = "
      "each instance dedups only what it sees"},
+    {"dedup.state.restore.timeout.ms", NF_CONF_INT, "300000", NULL, 1000,
+     86400000,
+     "run: give up (exit 1) when the state topic is not read to its end "
+     "within this time at start"},
     {"dedup.state.file", NF_CONF_STRING, NULL, NULL, 0, 0,
      "process (file mode): load dedup state from this file at start and "
      "append new state records to it"},

@@ -36,6 +36,7 @@
 #include "stage/config.h"
 #include "stage/dlq.h"
 #include "stage/offsets.h"
+#include "stage/state.h"
 #include "stage/stats.h"
 #include "stage/metrics.h"
 
@@ -89,6 +90,7 @@ typedef struct run_s {
         outmsg_t *outbox, **outbox_tail;
         nf_stats_t stats;
         nf_metrics_t *metrics; /* NULL unless metrics.listen is set */
+        nf_state_t *state;     /* NULL unless dedup.state.topic is read */
         int failed;  /* a fatal error happened: stop, exit 1 */
         int closing; /* tearing down: delivery reports change nothing */
 } run_t;
@@ -606,13 +608,24 @@ static rd_kafka_conf_t *client_conf(const nf_conf_t *conf, nf_client_t client,
  */
 static int state_restore(run_t *r, char *errstr, size_t errstr_size)
 {
-        if (r->state_topic && nf_chain_has_state(r->chain)) {
-                nf_log(NF_LOG_WARN,
-                       "dedup state is published but not restored yet: this "
-                       "instance starts with an empty index",
-                       "topic", r->state_topic, NULL);
+        if (!r->state_topic) {
+                if (nf_chain_has_state(r->chain)) {
+                        nf_log(NF_LOG_WARN,
+                               "dedup.state.topic is not set: this instance "
+                               "dedups only what it sees itself",
+                               NULL);
+                }
+                return 0;
         }
-        return 0;
+        if (!nf_chain_has_state(r->chain)) {
+                return 0; /* no processor keeps state: nothing to read */
+        }
+        /* Read the whole state topic before consuming any input, so that a
+         * restarted or new instance knows every document the group saw. */
+        r->state = nf_state_restore(r->conf, r->state_topic, r->chain,
+                                    &run_flag, errstr,
+                                    errstr_size);
+        return r->state ? 0 : -1;
 }
 
 static void log_summary(run_t *r)
@@ -646,6 +659,11 @@ static void loop(run_t *r)
                 if (nf_stats_now_ms() >= chain_stats_at) {
                         nf_stats_update_from_chain(&r->stats, r->chain);
                         chain_stats_at = nf_stats_now_ms() + 1000;
+                }
+                if (r->state) {
+                        /* What other instances learned since the last turn;
+                         * bounded so that input keeps flowing. */
+                        nf_state_tail(r->state, 1000);
                 }
                 outbox_send(r);
                 if (r->outbox) {
@@ -816,6 +834,7 @@ out:
                 log_summary(r);
         }
         nf_metrics_destroy(r->metrics); /* before the chain and stats it reads */
+        nf_state_destroy(r->state);
         nf_chain_destroy(r->chain);
         nf_stats_fini(&r->stats);
         return rc;
