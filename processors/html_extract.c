@@ -287,8 +287,14 @@ enum {
          H_AD | H_SUBSCRIBE | H_COOKIE | H_HIDDEN | H_META | H_CAPTION |   \
          H_POPUP | H_WIDGET)
 
-/* Boundaries a keyword needs: at its start, at its end (non-alnum or edge). */
-enum { KB_START = 1, KB_END = 2, KB_TOKEN = 3 };
+/*
+ * Boundaries a keyword needs: at its start or end a non-alnum byte or the
+ * edge; KB_CEND: its end must close the class token (space or edge). The
+ * last is for words that CMSs also use as prefixes of taxonomy classes:
+ * WordPress puts "category-news tag-x status-publish" on the <article>
+ * itself, while "entry-meta" and "post-tags" are the boilerplate.
+ */
+enum { KB_START = 1, KB_END = 2, KB_TOKEN = 3, KB_CEND = 4 };
 
 typedef struct {
         const char *kw;
@@ -389,7 +395,7 @@ static const hint_word_t hint_words[] = {
     {"addtoany", 0, H_SHARE},
     {"a2a", KB_TOKEN, H_SHARE},
     {"teilen", 0, H_SHARE},
-    {"print", KB_TOKEN, H_SHARE},
+    {"print", KB_START | KB_CEND, H_SHARE},
     {"facebook", 0, H_SHARE},
     {"twitter", 0, H_SHARE},
     {"whatsapp", 0, H_SHARE},
@@ -448,7 +454,7 @@ static const hint_word_t hint_words[] = {
     {"secondary", KB_TOKEN, H_SIDEBAR},
     {"widget", 0, H_WIDGET},
     {"toolbar", 0, H_WIDGET},
-    {"tools", KB_TOKEN, H_WIDGET},
+    {"tools", KB_START | KB_CEND, H_WIDGET},
     {"rating", KB_START, H_WIDGET},
     {"bookmark", 0, H_WIDGET},
     {"rss", KB_TOKEN, H_WIDGET},
@@ -485,16 +491,18 @@ static const hint_word_t hint_words[] = {
     {"didomi", 0, H_COOKIE},
     {"usercentrics", 0, H_COOKIE},
     /* hidden */
-    {"hidden", KB_TOKEN, H_HIDDEN},
+    {"hidden", KB_START | KB_CEND, H_HIDDEN},
     {"hidden-xs", KB_TOKEN, H_NONE},
     {"hidden-sm", KB_TOKEN, H_NONE},
     {"hidden-md", KB_TOKEN, H_NONE},
     {"hidden-lg", KB_TOKEN, H_NONE},
     {"hidden-print", KB_TOKEN, H_NONE},
     {"overflow-hidden", 0, H_NONE},
+    {"label-hidden", 0, H_NONE},
+    {"title-hidden", 0, H_NONE},
     {"overflow-x-hidden", 0, H_NONE},
     {"overflow-y-hidden", 0, H_NONE},
-    {"hide", KB_TOKEN, H_HIDDEN},
+    {"hide", KB_START | KB_CEND, H_HIDDEN},
     {"sr-only", 0, H_HIDDEN},
     {"screen-reader", 0, H_HIDDEN},
     {"visually-hidden", 0, H_HIDDEN},
@@ -507,29 +515,34 @@ static const hint_word_t hint_words[] = {
     {"printonly", 0, H_HIDDEN},
     /* bylines, dates, tags */
     {"byline", 0, H_META},
-    {"author", 0, H_META},
+    {"author", KB_CEND, H_META},
     {"avatar", 0, H_META},
     {"dateline", 0, H_META},
-    {"date", KB_TOKEN, H_META},
+    {"date", KB_START | KB_CEND, H_META},
     {"timestamp", 0, H_META},
-    {"time", KB_TOKEN, H_META},
-    {"meta", KB_TOKEN, H_META},
-    {"tags", KB_TOKEN, H_META},
-    {"tag", KB_TOKEN, H_META},
+    {"time", KB_START | KB_CEND, H_META},
+    {"meta", KB_START | KB_CEND, H_META},
+    {"tags", KB_START | KB_CEND, H_META},
+    {"tag", KB_START | KB_CEND, H_META},
     {"taglist", 0, H_META},
     {"tagcloud", 0, H_META},
     {"tag-cloud", 0, H_META},
-    {"keywords", KB_TOKEN, H_META},
-    {"categories", KB_TOKEN, H_META},
-    {"category", KB_TOKEN, H_META},
+    {"keywords", KB_START | KB_CEND, H_META},
+    {"categories", KB_START | KB_CEND, H_META},
+    {"category", KB_START | KB_CEND, H_META},
     {"cat-links", 0, H_META},
     {"post-info", 0, H_META},
     {"postinfo", 0, H_META},
     {"article-info", 0, H_META},
     {"entry-info", 0, H_META},
     {"infoline", 0, H_META},
-    {"publish", 0, H_META},
-    {"posted", 0, H_META},
+    {"author-box", 0, H_META},
+    {"authorbox", 0, H_META},
+    {"author-bio", 0, H_META},
+    {"author-info", 0, H_META},
+    {"about-author", 0, H_META},
+    {"published", KB_START | KB_CEND, H_META},
+    {"posted-on", 0, H_META},
     {"credit", 0, H_META},
     /* captions */
     {"caption", 0, H_CAPTION},
@@ -644,6 +657,10 @@ static uint32_t hint_match(const char *s)
                                 }
                                 if ((b & KB_END) &&
                                     is_alnum((unsigned char)s[j + 1])) {
+                                        continue;
+                                }
+                                if ((b & KB_CEND) && s[j + 1] &&
+                                    s[j + 1] != ' ' && s[j + 1] != '\t') {
                                         continue;
                                 }
                                 best = w;
@@ -1828,8 +1845,8 @@ static int open_element(ex_t *ex, xmlNode *n)
                 }
         }
         if (hidden) {
-                ex->removed[R_HIDDEN]++;
-                return 0;
+                /* decided with the other hints: scripts reveal some */
+                hints |= H_HIDDEN;
         }
         if (t->flags & TF_TIME) {
                 set_once(&ex->m_time, datetime);
@@ -2068,7 +2085,7 @@ static void drop_boilerplate(ex_t *ex, double *pre)
                 double m = elem_mass(ex, pre, e);
                 int holds_article = (strong >= 0 && elem_contains(ex, e, (size_t)strong)) ||
                                     (total > 0 && m >= 0.8 * total);
-                if (holds_article && r != R_HIDDEN) {
+                if (holds_article) {
                         ex->protected_subtrees++;
                         e++;
                         continue;
@@ -2180,24 +2197,76 @@ static int is_content(const block_t *b)
         return b->cls == C_GOOD || b->cls == C_NEAR;
 }
 
+/* Prose: what a lead paragraph or an article continuation looks like. */
+static int is_prose(const block_t *b)
+{
+        return (b->cls == C_GOOD || (b->cls == C_NEAR && b->chars >= 60)) &&
+               b->link_chars * 10 < b->chars * 3;
+}
+
+/*
+ * Widens the block range from its edge over neighbouring prose: leads,
+ * intros and decks often sit in their own element before the body's, and
+ * an inline box can split a body in two. Walks away from the edge (dir -1
+ * or +1) across removed blocks and at most a little non-prose (bylines,
+ * dates, captions), never across the headline (h1). Returns the new edge.
+ */
+static uint32_t extend(ex_t *ex, uint32_t edge, int dir, uint32_t budget)
+{
+        uint32_t best = edge, junk = 0;
+        int junk_blocks = 0;
+        long i = dir < 0 ? (long)edge - 1 : (long)edge;
+        for (; i >= 0 && i < (long)ex->nblocks; i += dir) {
+                const block_t *b = &ex->blocks[i];
+                if (b->drop) {
+                        continue;
+                }
+                if (b->kind == K_H1) {
+                        break;
+                }
+                if (is_prose(b)) {
+                        best = dir < 0 ? (uint32_t)i : (uint32_t)i + 1;
+                        junk = 0;
+                        junk_blocks = 0;
+                        continue;
+                }
+                junk += b->chars * (b->cls == C_LINKS ? 2 : 1);
+                if (junk > budget || ++junk_blocks > 3) {
+                        break;
+                }
+        }
+        return best;
+}
+
 /* Step 5: blocks inside the container. */
 static void select_blocks(ex_t *ex, size_t c)
 {
         const elem_t *ce = &ex->elems[c];
+        uint32_t s0 = ce->first_block, e0 = ce->end_block;
+        uint32_t s = extend(ex, s0, -1, 150), e = extend(ex, e0, +1, 100);
         for (size_t i = 0; i < ex->nblocks; i++) {
                 block_t *b = &ex->blocks[i];
-                if (!b->drop && (i < ce->first_block || i >= ce->end_block)) {
+                if (!b->drop && (i < s || i >= e)) {
                         b->drop = D_OUTSIDE;
+                }
+                /* the non-prose we stepped over to reach a lead */
+                if (!b->drop && ((i >= s && i < s0) || (i >= e0 && i < e)) &&
+                    !is_prose(b) && b->kind != K_H) {
+                        b->drop = D_EDGE;
+                }
+                /* the headline is the title, returned apart */
+                if (!b->drop && b->kind == K_H1) {
+                        b->drop = D_EDGE;
                 }
         }
         long first = -1, last = -1;
-        for (uint32_t i = ce->first_block; i < ce->end_block; i++) {
+        for (uint32_t i = s; i < e; i++) {
                 block_t *b = &ex->blocks[i];
                 if (b->drop) {
                         continue;
                 }
                 const char *t = ex->text + b->off;
-                if (b->cls == C_LINKS && b->kind != K_H1) {
+                if (b->cls == C_LINKS) {
                         b->drop = D_LINKS;
                 } else if (is_phrase(t, b->len) || is_copyright(t, b->len)) {
                         b->drop = D_PHRASE;
@@ -2210,7 +2279,7 @@ static void select_blocks(ex_t *ex, size_t c)
         }
         if (first < 0) {
                 /* no prose at all: a page without an article */
-                for (uint32_t i = ce->first_block; i < ce->end_block; i++) {
+                for (uint32_t i = s; i < e; i++) {
                         if (!ex->blocks[i].drop) {
                                 ex->blocks[i].drop = D_EDGE;
                         }
@@ -2218,19 +2287,19 @@ static void select_blocks(ex_t *ex, size_t c)
                 return;
         }
         /* leading run: keep headings and prose-like lines just above */
-        for (long i = first - 1; i >= (long)ce->first_block; i--) {
+        for (long i = first - 1; i >= (long)s; i--) {
                 block_t *b = &ex->blocks[i];
                 if (b->drop) {
                         continue;
                 }
-                if (b->kind == K_H1 || b->kind == K_H ||
+                if (b->kind == K_H ||
                     (b->end_punct && b->chars >= 40 && !(b->fflags & FF_HEADER))) {
                         continue;
                 }
                 b->drop = D_EDGE;
         }
         /* trailing run: short non-sentences after the last prose */
-        for (long i = last + 1; i < (long)ce->end_block; i++) {
+        for (long i = last + 1; i < (long)e; i++) {
                 block_t *b = &ex->blocks[i];
                 if (b->drop) {
                         continue;
