@@ -290,11 +290,13 @@ enum {
 /*
  * Boundaries a keyword needs: at its start or end a non-alnum byte or the
  * edge; KB_CEND: its end must close the class token (space or edge). The
- * last is for words that CMSs also use as prefixes of taxonomy classes:
+ * last is for words that CMSs also use as prefixes of taxonomy classes
+ * (KB_CSTART: its start must open the class token, for words that are also
+ * modifiers: "ad-slot" is an ad, "section--has-ads" is not):
  * WordPress puts "category-news tag-x status-publish" on the <article>
  * itself, while "entry-meta" and "post-tags" are the boilerplate.
  */
-enum { KB_START = 1, KB_END = 2, KB_TOKEN = 3, KB_CEND = 4 };
+enum { KB_START = 1, KB_END = 2, KB_TOKEN = 3, KB_CEND = 4, KB_CSTART = 8 };
 
 typedef struct {
         const char *kw;
@@ -387,6 +389,7 @@ static const hint_word_t hint_words[] = {
     {"replies", 0, H_COMMENT},
     /* sharing */
     {"share", 0, H_SHARE},
+    {"no-share", 0, H_NONE},
     {"sharing", 0, H_SHARE},
     {"social", 0, H_SHARE},
     {"sociable", 0, H_SHARE},
@@ -396,8 +399,6 @@ static const hint_word_t hint_words[] = {
     {"a2a", KB_TOKEN, H_SHARE},
     {"teilen", 0, H_SHARE},
     {"print", KB_START | KB_CEND, H_SHARE},
-    {"facebook", 0, H_SHARE},
-    {"twitter", 0, H_SHARE},
     {"whatsapp", 0, H_SHARE},
     {"pinterest", 0, H_SHARE},
     {"linkedin", 0, H_SHARE},
@@ -438,8 +439,12 @@ static const hint_word_t hint_words[] = {
     {"pagination", 0, H_NAV},
     {"pager", KB_TOKEN, H_NAV},
     {"paging", KB_TOKEN, H_NAV},
-    {"skip", KB_START, H_NAV},
-    {"toc", KB_TOKEN, H_NAV},
+    {"toc", KB_START | KB_CEND, H_NAV},
+    {"skip-link", 0, H_NAV},
+    {"skiplink", 0, H_NAV},
+    {"skip-to", 0, H_NAV},
+    {"skipto", 0, H_NAV},
+    {"skip-nav", 0, H_NAV},
     /* footer */
     {"footer", 0, H_FOOTER},
     {"colophon", 0, H_FOOTER},
@@ -451,8 +456,8 @@ static const hint_word_t hint_words[] = {
     {"sidebox", 0, H_SIDEBAR},
     {"rail", KB_TOKEN, H_SIDEBAR},
     {"aside", KB_TOKEN, H_SIDEBAR},
-    {"secondary", KB_TOKEN, H_SIDEBAR},
     {"widget", 0, H_WIDGET},
+    {"elementor-widget", 0, H_NONE}, /* page builders wrap everything */
     {"toolbar", 0, H_WIDGET},
     {"tools", KB_START | KB_CEND, H_WIDGET},
     {"rating", KB_START, H_WIDGET},
@@ -461,9 +466,10 @@ static const hint_word_t hint_words[] = {
     {"search", KB_START, H_WIDGET},
     {"login", 0, H_SUBSCRIBE},
     /* ads */
-    {"ad", KB_TOKEN, H_AD},
-    {"ads", KB_TOKEN, H_AD},
+    {"ad", KB_CSTART | KB_END, H_AD},
+    {"ads", KB_CSTART | KB_END, H_AD},
     {"advert", 0, H_AD},
+    {"adsbygoogle", 0, H_AD},
     {"adsense", 0, H_AD},
     {"adslot", 0, H_AD},
     {"adunit", 0, H_AD},
@@ -491,7 +497,7 @@ static const hint_word_t hint_words[] = {
     {"didomi", 0, H_COOKIE},
     {"usercentrics", 0, H_COOKIE},
     /* hidden */
-    {"hidden", KB_START | KB_CEND, H_HIDDEN},
+    {"hidden", KB_CSTART | KB_CEND, H_HIDDEN},
     {"hidden-xs", KB_TOKEN, H_NONE},
     {"hidden-sm", KB_TOKEN, H_NONE},
     {"hidden-md", KB_TOKEN, H_NONE},
@@ -502,7 +508,6 @@ static const hint_word_t hint_words[] = {
     {"title-hidden", 0, H_NONE},
     {"overflow-x-hidden", 0, H_NONE},
     {"overflow-y-hidden", 0, H_NONE},
-    {"hide", KB_START | KB_CEND, H_HIDDEN},
     {"sr-only", 0, H_HIDDEN},
     {"screen-reader", 0, H_HIDDEN},
     {"visually-hidden", 0, H_HIDDEN},
@@ -657,6 +662,10 @@ static uint32_t hint_match(const char *s)
                                 }
                                 if ((b & KB_END) &&
                                     is_alnum((unsigned char)s[j + 1])) {
+                                        continue;
+                                }
+                                if ((b & KB_CSTART) && i > 0 && s[i - 1] != ' ' &&
+                                    s[i - 1] != '\t') {
                                         continue;
                                 }
                                 if ((b & KB_CEND) && s[j + 1] &&
@@ -2007,7 +2016,13 @@ static void classify(ex_t *ex)
         for (size_t i = 0; i < ex->nblocks; i++) {
                 block_t *b = &ex->blocks[i];
                 double ld = b->chars ? (double)b->link_chars / b->chars : 0;
-                double sd = !use_sw ? 0.3 : b->words ? (double)b->stops[lang] / b->words : 0;
+                /* the best list per block: templates in one language
+                   often wrap articles in another */
+                unsigned st = 0;
+                for (int l = 0; l < NF_SW__COUNT; l++) {
+                        st = b->stops[l] > st ? b->stops[l] : st;
+                }
+                double sd = !use_sw ? 0.3 : b->words ? (double)st / b->words : 0;
                 if (ld > 0.5) {
                         b->cls = C_LINKS;
                 } else if (b->chars < 40) {
@@ -2019,7 +2034,7 @@ static void classify(ex_t *ex)
                 } else {
                         b->cls = C_BAD;
                 }
-                double m = b->cls == C_GOOD ? 1.0 : b->cls == C_NEAR ? 0.5 : 0.0;
+                double m = b->cls == C_GOOD ? 1.0 : b->cls == C_NEAR ? 0.5 : b->cls == C_LINKS ? 0.0 : getenv("SHORTW") ? atof(getenv("SHORTW")) : 0.0;
                 b->mass = (float)(m * b->chars * (1.0 - ld));
         }
 }
@@ -2054,11 +2069,26 @@ static void drop_elem_blocks(ex_t *ex, size_t e, uint8_t r)
         }
 }
 
-/* Step 3: boilerplate subtrees by tag or hint, protecting the article. */
-static void drop_boilerplate(ex_t *ex, double *pre)
+/*
+ * Step 3: boilerplate subtrees by tag or hint, protecting the article: a
+ * hint is a guess from a class name, and themes put "share", "widget" or
+ * "sidebar" on wrappers of the article itself. A subtree is kept when it
+ * holds the strongest article-body hint, 80% of the page's prose, or 40%
+ * when it is itself marked as content (article, main, "post"...).
+ * A figure that holds a table is a table, not a caption.
+ */
+static int drop_boilerplate(ex_t *ex, double *pre)
 {
         prefix_mass(ex, pre);
         double total = elem_mass(ex, pre, 0);
+        uint32_t *tds = malloc((ex->nblocks + 1) * sizeof(uint32_t));
+        if (!tds) {
+                return -1;
+        }
+        tds[0] = 0;
+        for (size_t i = 0; i < ex->nblocks; i++) {
+                tds[i + 1] = tds[i] + (ex->blocks[i].kind == K_TD);
+        }
         /* the strongest article-body hint, before anything is dropped */
         long strong = -1;
         double strong_mass = 0;
@@ -2078,13 +2108,18 @@ static void drop_boilerplate(ex_t *ex, double *pre)
                         r = hint_reason(el->hints);
                 }
                 el->drop = R_NONE;
+                if (r == R_CAPTION && tds[el->end_block] > tds[el->first_block]) {
+                        r = R_NONE;
+                }
                 if (!r) {
                         e++;
                         continue;
                 }
                 double m = elem_mass(ex, pre, e);
+                int content = (el->tflags & TF_SECTION) || (el->hints & H_POS);
                 int holds_article = (strong >= 0 && elem_contains(ex, e, (size_t)strong)) ||
-                                    (total > 0 && m >= 0.8 * total);
+                                    (total > 0 && m >= 0.8 * total) ||
+                                    (content && r != R_COMMENTS && total > 0 && m >= 0.4 * total);
                 if (holds_article) {
                         ex->protected_subtrees++;
                         e++;
@@ -2095,7 +2130,9 @@ static void drop_boilerplate(ex_t *ex, double *pre)
                 drop_elem_blocks(ex, e, r);
                 e = el->end_elem; /* skip the subtree */
         }
+        free(tds);
         prefix_mass(ex, pre);
+        return 0;
 }
 
 /* Step 4: the container. */
@@ -2120,7 +2157,7 @@ static size_t pick_container(ex_t *ex, const double *pre, size_t *best_child,
         size_t c = 0;
         for (;;) {
                 double m = elem_mass(ex, pre, c);
-                if (best_mass[c] <= 0 || best_mass[c] < 0.85 * m) {
+                if (best_mass[c] <= 0 || best_mass[c] < (getenv("ALPHA") ? atof(getenv("ALPHA")) : 0.85) * m) {
                         break;
                 }
                 c = best_child[c];
@@ -2662,7 +2699,11 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                         goto out;
                 }
                 classify(&ex);
-                drop_boilerplate(&ex, pre);
+                if (drop_boilerplate(&ex, pre)) {
+                        set_err(reason, reason_size, errstr, errstr_size, "html_parse",
+                                "out of memory while scoring blocks");
+                        goto out;
+                }
                 c = pick_container(&ex, pre, best_child, best_mass);
                 select_blocks(&ex, c);
         }
