@@ -15,7 +15,9 @@
  * a false negative; a `without` snippet found is a false positive, absent a
  * true negative. Only the main text is scored, as trafilatura's benchmark
  * scores extract() output without metadata. A page the extractor rejects
- * scores as empty text.
+ * scores as empty text. The text is NFC-normalised first (utf8proc), as the
+ * clean step does to every extracted text before the stage emits it: a
+ * page written in decomposed form would otherwise never match a snippet.
  *
  * Timing covers nf_html_extract() calls only (pages are read and
  * decompressed before the clock starts), on one thread.
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "processors/html_extract.h"
@@ -199,7 +202,11 @@ int main(int argc, char **argv)
                                 printf("REJECT %s: %s (%s)\n", file, reason, err);
                         }
                 }
-                char *text = norm(rc == 0 && doc.text ? doc.text : "");
+                char *nfc = rc == 0 && doc.text
+                                ? (char *)utf8proc_NFC((const utf8proc_uint8_t *)doc.text)
+                                : NULL;
+                char *text = norm(nfc ? nfc : "");
+                free(nfc);
                 if (!text[0]) {
                         empty++;
                 }

@@ -908,13 +908,15 @@ static int ascii_iprefix(const char *s, const char *prefix)
 /* ------------------------------------------------------------------ */
 
 /*
- * Binary junk: gzip/zip/PDF/image magic, any NUL byte, or more than 1% of
- * C0 control bytes other than tab, newline, carriage return and form feed.
- * A real page has none of these; a stray NUL in one is rare enough that
- * rejecting it is the honest answer.
+ * Binary junk: gzip/zip/PDF/image magic, a NUL byte in the first 1 KB (no
+ * page starts that way; UTF-16 without a BOM does, and is not supported),
+ * or more than 1% of C0 control bytes other than tab, newline, carriage
+ * return and form feed. A few stray NULs deep inside a real page happen
+ * (ad snippets pasted from binary); *nuls counts them for the caller.
  */
-static int looks_binary(const unsigned char *s, size_t len)
+static int looks_binary(const unsigned char *s, size_t len, size_t *nuls)
 {
+        *nuls = 0;
         if (len >= 2 && s[0] == 0x1f && s[1] == 0x8b) {
                 return 1;
         }
@@ -929,7 +931,10 @@ static int looks_binary(const unsigned char *s, size_t len)
                 if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
                     c != '\f') {
                         if (c == 0) {
-                                return 1;
+                                if (i < 1024) {
+                                        return 1;
+                                }
+                                (*nuls)++;
                         }
                         ctrl++;
                 }
@@ -2607,7 +2612,7 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                     char *errstr, size_t errstr_size)
 {
         ex_t ex;
-        char *owned = NULL;
+        char *owned = NULL, *denul = NULL;
         const char *buf;
         size_t buf_len;
         xmlDoc *xdoc = NULL;
@@ -2628,10 +2633,24 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                 len = 0;
                 html = "";
         }
-        if (looks_binary((const unsigned char *)html, len)) {
+        size_t nuls;
+        if (looks_binary((const unsigned char *)html, len, &nuls)) {
                 set_err(reason, reason_size, errstr, errstr_size, "html_binary",
                         "html is binary data (NUL or control bytes, or compressed), not a page");
                 goto out;
+        }
+        if (nuls) {
+                /* libxml2 stops at a NUL: blank the stray ones */
+                denul = malloc(len);
+                if (!denul) {
+                        set_err(reason, reason_size, errstr, errstr_size, "html_parse",
+                                "out of memory while copying %zu bytes of html", len);
+                        goto out;
+                }
+                for (size_t i = 0; i < len; i++) {
+                        denul[i] = html[i] ? html[i] : ' ';
+                }
+                html = denul;
         }
         if (to_utf8(&ex, html, len, &buf, &buf_len, &owned)) {
                 set_err(reason, reason_size, errstr, errstr_size, "html_parse",
@@ -2730,6 +2749,7 @@ out:
                 xmlFreeDoc(xdoc);
         }
         free(owned);
+        free(denul);
         ex_free(&ex);
         return rc;
 }
