@@ -541,6 +541,7 @@ static const hint_word_t hint_words[] = {
     {"article-info", 0, H_META},
     {"entry-info", 0, H_META},
     {"infoline", 0, H_META},
+    {"autor", KB_CEND, H_META},
     {"author-box", 0, H_META},
     {"authorbox", 0, H_META},
     {"author-bio", 0, H_META},
@@ -745,6 +746,7 @@ enum {
         D_LINKS,              /* link list */
         D_PHRASE,             /* boilerplate line ("Share", "Anzeige") */
         D_EDGE,               /* short non-prose run at top or bottom */
+        D_LONELY,             /* heading of a removed section */
         D__COUNT
 };
 
@@ -2233,6 +2235,93 @@ static int is_copyright(const char *t, uint32_t len)
                memmem(t, len, "(c) ", 4);
 }
 
+/* "Foto: dpa", "Quelle: ...", "Titelbild: ...": a credit line. */
+static int is_credit(const char *t, uint32_t len)
+{
+        static const char *const words[] = {
+            "foto", "fotos", "bild", "bilder", "bildquelle", "titelbild", "titelfoto",
+            "quelle", "quellen", "text", "photo", "photos", "image", "images",
+            "credit", "credits", "source", "sources", "fuente", "fuentes", "crédit",
+            "crédits", "fonte", "illustration", "grafik", "video",
+        };
+        if (len > 150) {
+                return 0;
+        }
+        const char *colon = memchr(t, ':', len < 20 ? len : 20);
+        if (!colon) {
+                return 0;
+        }
+        size_t wl = (size_t)(colon - t);
+        while (wl > 0 && t[wl - 1] == ' ') {
+                wl--;
+        }
+        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+                if (strlen(words[i]) == wl && !strncasecmp(t, words[i], wl)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/*
+ * A line that is only a date or time ("23.10.2018", "31. Mai 2012, 14:30
+ * Uhr", "Updated May 5, 2020"): digits, punctuation and date words only.
+ */
+static int is_dateline(const char *t, uint32_t len)
+{
+        static const char *const words[] = {
+            "jan", "januar", "january", "janvier", "enero", "gennaio", "janeiro",
+            "feb", "februar", "february", "février", "febrero", "febbraio", "fevereiro",
+            "mär", "mar", "märz", "march", "mars", "marzo", "março", "apr", "april",
+            "avril", "abril", "aprile", "mai", "may", "mayo", "maggio", "maio", "jun",
+            "juni", "june", "juin", "junio", "giugno", "junho", "jul", "juli", "july",
+            "juillet", "julio", "luglio", "julho", "aug", "august", "août", "agosto",
+            "sep", "sept", "september", "septembre", "septiembre", "settembre",
+            "setembro", "okt", "oct", "oktober", "october", "octobre", "octubre",
+            "ottobre", "outubro", "nov", "november", "novembre", "noviembre",
+            "novembro", "dez", "dec", "dezember", "december", "décembre",
+            "diciembre", "dicembre", "dezembro", "uhr", "am", "um", "pm", "h",
+            "stand", "aktualisiert", "veröffentlicht", "erstellt", "updated",
+            "published", "posted", "on", "at", "le", "de", "del", "el", "il", "op",
+            "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
+            "sonntag", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday", "mo", "di", "mi", "do", "fr", "sa", "so", "mon",
+            "tue", "wed", "thu", "fri", "sat", "sun", "gmt", "utc", "cet", "mez",
+            "mesz", "est", "edt", "pst", "et", "uhrzeit", "datum", "date", "zuletzt",
+            "last", "modified",
+        };
+        if (len > 60) {
+                return 0;
+        }
+        int digits = 0;
+        for (uint32_t i = 0; i < len;) {
+                unsigned char c = (unsigned char)t[i];
+                if (c >= '0' && c <= '9') {
+                        digits++;
+                        i++;
+                        continue;
+                }
+                if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                        i++;
+                        continue;
+                }
+                uint32_t j = i;
+                while (j < len && ((unsigned char)t[j] >= 0x80 ||
+                                   ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z'))) {
+                        j++;
+                }
+                int known = 0;
+                for (size_t w = 0; w < sizeof(words) / sizeof(words[0]) && !known; w++) {
+                        known = strlen(words[w]) == j - i && !strncasecmp(t + i, words[w], j - i);
+                }
+                if (!known) {
+                        return 0;
+                }
+                i = j;
+        }
+        return digits >= 2;
+}
+
 /* Content-like: prose, or structure that belongs to prose. */
 static int is_content(const block_t *b)
 {
@@ -2310,7 +2399,8 @@ static void select_blocks(ex_t *ex, size_t c)
                 const char *t = ex->text + b->off;
                 if (b->cls == C_LINKS) {
                         b->drop = D_LINKS;
-                } else if (is_phrase(t, b->len) || is_copyright(t, b->len)) {
+                } else if (is_phrase(t, b->len) || is_copyright(t, b->len) ||
+                           is_credit(t, b->len) || is_dateline(t, b->len)) {
                         b->drop = D_PHRASE;
                 } else if (is_content(b)) {
                         if (first < 0) {
@@ -2350,6 +2440,25 @@ static void select_blocks(ex_t *ex, size_t c)
                         continue;
                 }
                 b->drop = D_EDGE;
+        }
+        /* a short heading whose section went ("Related articles" over a
+           dropped list) goes with it; figures and ads in between do not
+           count, and sentence-like headings (decks, pull quotes) stay */
+        for (long i = s; i < (long)e; i++) {
+                block_t *b = &ex->blocks[i];
+                if (b->drop || b->kind != K_H || (b->end_punct && b->chars >= 40) ||
+                    b->cls == C_GOOD) {
+                        continue;
+                }
+                long j = i + 1;
+                while (j < (long)e && ex->blocks[j].drop &&
+                       (ex->blocks[j].drop == R_CAPTION || ex->blocks[j].drop == R_AD ||
+                        ex->blocks[j].drop == R_HIDDEN || ex->blocks[j].drop == R_TAG)) {
+                        j++;
+                }
+                if (j >= (long)e || (ex->blocks[j].drop && ex->blocks[j].drop != D_LONELY)) {
+                        b->drop = D_LONELY;
+                }
         }
 }
 
@@ -2523,7 +2632,8 @@ static json_t *make_notes(const ex_t *ex)
         json_t *elems = json_object();
         json_t *blocks = json_object();
         static const char *const block_reasons[D__COUNT - R__COUNT] = {
-            "outside_main", "link_density", "boilerplate_line", "edge_short"};
+            "outside_main", "link_density", "boilerplate_line", "edge_short",
+            "orphan_heading"};
         unsigned bdrop[D__COUNT] = {0}, kept = 0;
         for (size_t i = 0; i < ex->nblocks; i++) {
                 if (ex->blocks[i].drop) {
