@@ -2430,15 +2430,23 @@ static void select_blocks(ex_t *ex, size_t c)
                 }
                 b->drop = D_EDGE;
         }
-        /* trailing run: short non-sentences after the last prose */
+        /* trailing run: short non-sentences after the last prose, except
+           what hangs on to it directly (a signature, the rest of a list or
+           table) until the first removed or linked block */
+        int attached = 1;
         for (long i = last + 1; i < (long)e; i++) {
                 block_t *b = &ex->blocks[i];
                 if (b->drop) {
+                        attached = 0;
                         continue;
                 }
                 if (b->end_punct && b->link_chars == 0 && b->chars >= 20) {
                         continue;
                 }
+                if (attached && b->link_chars == 0) {
+                        continue;
+                }
+                attached = 0;
                 b->drop = D_EDGE;
         }
         /* a short heading whose section went ("Related articles" over a
