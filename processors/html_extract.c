@@ -2030,13 +2030,21 @@ static void classify(ex_t *ex)
                         st = b->stops[l] > st ? b->stops[l] : st;
                 }
                 double sd = !use_sw ? 0.3 : b->words ? (double)st / b->words : 0;
-                if (ld > 0.5) {
+                static double T_LD = -1, T_SHORT, T_GLEN, T_GSD, T_NSD;
+                if (T_LD < 0) {
+                        T_LD = getenv("T_LD") ? atof(getenv("T_LD")) : 0.5;
+                        T_SHORT = getenv("T_SHORT") ? atof(getenv("T_SHORT")) : 30;
+                        T_GLEN = getenv("T_GLEN") ? atof(getenv("T_GLEN")) : 150;
+                        T_GSD = getenv("T_GSD") ? atof(getenv("T_GSD")) : 0.2;
+                        T_NSD = getenv("T_NSD") ? atof(getenv("T_NSD")) : 0.12;
+                }
+                if (ld > T_LD) {
                         b->cls = C_LINKS;
-                } else if (b->chars < 40) {
+                } else if (b->chars < T_SHORT) {
                         b->cls = C_SHORT;
-                } else if (b->chars >= 150 && sd >= 0.2 && ld < 0.3) {
+                } else if (b->chars >= T_GLEN && sd >= T_GSD && ld < 0.3) {
                         b->cls = C_GOOD;
-                } else if (sd >= 0.12) {
+                } else if (sd >= T_NSD) {
                         b->cls = C_NEAR;
                 } else {
                         b->cls = C_BAD;
@@ -2361,7 +2369,7 @@ static uint32_t extend(ex_t *ex, uint32_t edge, int dir, uint32_t budget)
                         junk_blocks = 0;
                         continue;
                 }
-                junk += b->chars * (b->cls == C_LINKS ? 2 : 1);
+                junk += (uint32_t)(b->chars * (b->cls == C_LINKS ? (getenv("LW") ? atof(getenv("LW")) : 2.0) : 1.0));
                 if (junk > budget || ++junk_blocks > 3) {
                         break;
                 }
@@ -2374,11 +2382,15 @@ static void select_blocks(ex_t *ex, size_t c)
 {
         const elem_t *ce = &ex->elems[c];
         uint32_t s0 = ce->first_block, e0 = ce->end_block;
-        uint32_t s = extend(ex, s0, -1, 150), e = extend(ex, e0, +1, 100);
+        uint32_t s = extend(ex, s0, -1, getenv("BB") ? atoi(getenv("BB")) : 150), e = extend(ex, e0, +1, getenv("BF") ? atoi(getenv("BF")) : 100);
         for (size_t i = 0; i < ex->nblocks; i++) {
                 block_t *b = &ex->blocks[i];
                 if (!b->drop && (i < s || i >= e)) {
-                        b->drop = D_OUTSIDE;
+                        /* clear prose that survived the boilerplate pass
+                           stays wherever it is (articles split in boxes) */
+                        if (!(b->cls == C_GOOD && b->link_chars * 20 < b->chars)) {
+                                b->drop = D_OUTSIDE;
+                        }
                 }
                 /* the non-prose we stepped over to reach a lead */
                 if (!b->drop && ((i >= s && i < s0) || (i >= e0 && i < e)) &&
