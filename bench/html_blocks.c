@@ -38,7 +38,7 @@ static char *read_any(const char *path, size_t *len)
 
 static const char *drop_name(int d)
 {
-        static const char *const dn[] = {"outside", "links", "phrase", "edge", "lonely"};
+        static const char *const dn[] = {"outside", "links", "phrase", "edge", "lonely", "loose"};
         if (d == 0) {
                 return "KEEP";
         }

@@ -72,6 +72,21 @@
 #define DEFAULT_MAX_BLOCKS 200000
 #define SNIFF_BYTES 32768
 
+/*
+ * Block classes (jusText's, scaled to our short stopword lists): more than
+ * LINKS_DENSITY of the text in links is a link list; under SHORT_CHARS code
+ * points is short; GOOD_CHARS or more with GOOD_STOPWORDS of the words
+ * function words is prose; NEAR_STOPWORDS makes a near-good block. Measured
+ * on the development set, F1 moves by < 0.002 for +-30% on any of them.
+ */
+#define LINKS_DENSITY 0.5
+#define SHORT_CHARS 30
+#define GOOD_CHARS 150
+#define GOOD_STOPWORDS 0.2
+#define NEAR_STOPWORDS 0.12
+/* Descend into the child that holds this share of its parent's prose. */
+#define DESCENT_SHARE 0.85
+
 /* ------------------------------------------------------------------ */
 /* Tags                                                                */
 /* ------------------------------------------------------------------ */
@@ -747,6 +762,7 @@ enum {
         D_PHRASE,             /* boilerplate line ("Share", "Anzeige") */
         D_EDGE,               /* short non-prose run at top or bottom */
         D_LONELY,             /* heading of a removed section */
+        D_LOOSE,              /* short loose text in a div on a <p> page */
         D__COUNT
 };
 
@@ -2030,26 +2046,18 @@ static void classify(ex_t *ex)
                         st = b->stops[l] > st ? b->stops[l] : st;
                 }
                 double sd = !use_sw ? 0.3 : b->words ? (double)st / b->words : 0;
-                static double T_LD = -1, T_SHORT, T_GLEN, T_GSD, T_NSD;
-                if (T_LD < 0) {
-                        T_LD = getenv("T_LD") ? atof(getenv("T_LD")) : 0.5;
-                        T_SHORT = getenv("T_SHORT") ? atof(getenv("T_SHORT")) : 30;
-                        T_GLEN = getenv("T_GLEN") ? atof(getenv("T_GLEN")) : 150;
-                        T_GSD = getenv("T_GSD") ? atof(getenv("T_GSD")) : 0.2;
-                        T_NSD = getenv("T_NSD") ? atof(getenv("T_NSD")) : 0.12;
-                }
-                if (ld > T_LD) {
+                if (ld > LINKS_DENSITY) {
                         b->cls = C_LINKS;
-                } else if (b->chars < T_SHORT) {
+                } else if (b->chars < SHORT_CHARS) {
                         b->cls = C_SHORT;
-                } else if (b->chars >= T_GLEN && sd >= T_GSD && ld < 0.3) {
+                } else if (b->chars >= GOOD_CHARS && sd >= GOOD_STOPWORDS && ld < 0.3) {
                         b->cls = C_GOOD;
-                } else if (sd >= T_NSD) {
+                } else if (sd >= NEAR_STOPWORDS) {
                         b->cls = C_NEAR;
                 } else {
                         b->cls = C_BAD;
                 }
-                double m = b->cls == C_GOOD ? 1.0 : b->cls == C_NEAR ? 0.5 : b->cls == C_LINKS ? 0.0 : getenv("SHORTW") ? atof(getenv("SHORTW")) : 0.0;
+                double m = b->cls == C_GOOD ? 1.0 : b->cls == C_NEAR ? 0.5 : 0.0;
                 b->mass = (float)(m * b->chars * (1.0 - ld));
         }
 }
@@ -2172,7 +2180,7 @@ static size_t pick_container(ex_t *ex, const double *pre, size_t *best_child,
         size_t c = 0;
         for (;;) {
                 double m = elem_mass(ex, pre, c);
-                if (best_mass[c] <= 0 || best_mass[c] < (getenv("ALPHA") ? atof(getenv("ALPHA")) : 0.85) * m) {
+                if (best_mass[c] <= 0 || best_mass[c] < DESCENT_SHARE * m) {
                         break;
                 }
                 c = best_child[c];
@@ -2369,7 +2377,7 @@ static uint32_t extend(ex_t *ex, uint32_t edge, int dir, uint32_t budget)
                         junk_blocks = 0;
                         continue;
                 }
-                junk += (uint32_t)(b->chars * (b->cls == C_LINKS ? (getenv("LW") ? atof(getenv("LW")) : 2.0) : 1.0));
+                junk += b->chars * (b->cls == C_LINKS ? 2 : 1);
                 if (junk > budget || ++junk_blocks > 3) {
                         break;
                 }
@@ -2382,7 +2390,7 @@ static void select_blocks(ex_t *ex, size_t c)
 {
         const elem_t *ce = &ex->elems[c];
         uint32_t s0 = ce->first_block, e0 = ce->end_block;
-        uint32_t s = extend(ex, s0, -1, getenv("BB") ? atoi(getenv("BB")) : 150), e = extend(ex, e0, +1, getenv("BF") ? atoi(getenv("BF")) : 100);
+        uint32_t s = extend(ex, s0, -1, 150), e = extend(ex, e0, +1, 100);
         for (size_t i = 0; i < ex->nblocks; i++) {
                 block_t *b = &ex->blocks[i];
                 if (!b->drop && (i < s || i >= e)) {
@@ -2403,6 +2411,17 @@ static void select_blocks(ex_t *ex, size_t c)
                 }
         }
         long first = -1, last = -1;
+        /* how much of the candidate text is in <p>: a page built of <p>
+           keeps its prose there, and loose short text in a <div> is UI */
+        uint64_t p_chars = 0, all_chars = 0;
+        for (uint32_t i = s; i < e; i++) {
+                const block_t *b = &ex->blocks[i];
+                if (!b->drop) {
+                        all_chars += b->chars;
+                        p_chars += b->kind == K_P ? b->chars : 0;
+                }
+        }
+        double p_share = all_chars ? (double)p_chars / (double)all_chars : 0;
         for (uint32_t i = s; i < e; i++) {
                 block_t *b = &ex->blocks[i];
                 if (b->drop) {
@@ -2411,6 +2430,9 @@ static void select_blocks(ex_t *ex, size_t c)
                 const char *t = ex->text + b->off;
                 if (b->cls == C_LINKS) {
                         b->drop = D_LINKS;
+                } else if (b->kind == K_DIV && p_share >= 0.3 &&
+                           (b->cls == C_SHORT || (b->cls == C_NEAR && b->chars < 100))) {
+                        b->drop = D_LOOSE;
                 } else if (is_phrase(t, b->len) || is_copyright(t, b->len) ||
                            is_credit(t, b->len) || is_dateline(t, b->len)) {
                         b->drop = D_PHRASE;
@@ -2653,7 +2675,7 @@ static json_t *make_notes(const ex_t *ex)
         json_t *blocks = json_object();
         static const char *const block_reasons[D__COUNT - R__COUNT] = {
             "outside_main", "link_density", "boilerplate_line", "edge_short",
-            "orphan_heading"};
+            "orphan_heading", "loose_div_text"};
         unsigned bdrop[D__COUNT] = {0}, kept = 0;
         for (size_t i = 0; i < ex->nblocks; i++) {
                 if (ex->blocks[i].drop) {
