@@ -130,6 +130,14 @@ int main(int argc, char **argv)
                 elem_desc(&ex, b->owner, d, sizeof(d));
                 static const char *const cls[] = {"good", "near", "short", "bad", "links"};
                 static const char *const kinds[] = {"div", "p", "h1", "h", "li", "td", "pre", "quote"};
+                if (hit && getenv("CHAIN")) {
+                        printf("   chain:");
+                        for (const xmlNode *a = ex.elems[b->owner].node; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
+                                const char *cl = attr_get(a, "class"), *id = attr_get(a, "id");
+                                printf(" <%s%s%.25s%s%.25s>", a->name, id ? "#" : "", id ? id : "", cl ? "." : "", cl ? cl : "");
+                        }
+                        printf("\n");
+                }
                 printf("%c%4zu %-9s %-5s %-5s %5u L%3.0f%% S%3.0f%% %-40.40s | %.*s\n",
                        hit ? '*' : ' ', i, drop_name(b->drop), cls[b->cls], kinds[b->kind],
                        b->chars, b->chars ? 100.0 * b->link_chars / b->chars : 0,

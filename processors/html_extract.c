@@ -304,7 +304,9 @@ enum {
 
 /*
  * Boundaries a keyword needs: at its start or end a non-alnum byte or the
- * edge; KB_CEND: its end must close the class token (space or edge). The
+ * edge; KB_CEND: its end must close the class token (space, edge, or a
+ * generated hash suffix). Article-body words need it because BEM names
+ * the parts of a block after it: "ArticleBody-byline" is a byline. The
  * last is for words that CMSs also use as prefixes of taxonomy classes
  * (KB_CSTART: its start must open the class token, for words that are also
  * modifiers: "ad-slot" is an ad, "section--has-ads" is not):
@@ -327,60 +329,60 @@ typedef struct {
  */
 static const hint_word_t hint_words[] = {
     /* the article body */
-    {"articlebody", 0, H_STRONG | H_POS},
-    {"article-body", 0, H_STRONG | H_POS},
-    {"article_body", 0, H_STRONG | H_POS},
-    {"article__body", 0, H_STRONG | H_POS},
-    {"articlecontent", 0, H_STRONG | H_POS},
-    {"article-content", 0, H_STRONG | H_POS},
-    {"article_content", 0, H_STRONG | H_POS},
-    {"article__content", 0, H_STRONG | H_POS},
-    {"articletext", 0, H_STRONG | H_POS},
-    {"article-text", 0, H_STRONG | H_POS},
-    {"article_text", 0, H_STRONG | H_POS},
-    {"article__text", 0, H_STRONG | H_POS},
-    {"entry-content", 0, H_STRONG | H_POS},
-    {"entry_content", 0, H_STRONG | H_POS},
-    {"entrycontent", 0, H_STRONG | H_POS},
-    {"entry-body", 0, H_STRONG | H_POS},
-    {"post-content", 0, H_STRONG | H_POS},
-    {"post_content", 0, H_STRONG | H_POS},
-    {"postcontent", 0, H_STRONG | H_POS},
-    {"post-body", 0, H_STRONG | H_POS},
-    {"post_body", 0, H_STRONG | H_POS},
-    {"postbody", 0, H_STRONG | H_POS},
-    {"post-text", 0, H_STRONG | H_POS},
-    {"post_text", 0, H_STRONG | H_POS},
-    {"posttext", 0, H_STRONG | H_POS},
-    {"post-entry", 0, H_STRONG | H_POS},
-    {"postentry", 0, H_STRONG | H_POS},
-    {"story-body", 0, H_STRONG | H_POS},
-    {"storybody", 0, H_STRONG | H_POS},
-    {"story-content", 0, H_STRONG | H_POS},
-    {"storycontent", 0, H_STRONG | H_POS},
-    {"story-text", 0, H_STRONG | H_POS},
-    {"body-text", 0, H_STRONG | H_POS},
-    {"bodytext", 0, H_STRONG | H_POS},
-    {"body-copy", 0, H_STRONG | H_POS},
-    {"bodycopy", 0, H_STRONG | H_POS},
-    {"content-body", 0, H_STRONG | H_POS},
-    {"contentbody", 0, H_STRONG | H_POS},
-    {"content__body", 0, H_STRONG | H_POS},
-    {"text-body", 0, H_STRONG | H_POS},
-    {"textbody", 0, H_STRONG | H_POS},
-    {"copytext", 0, H_STRONG | H_POS},
-    {"copy-text", 0, H_STRONG | H_POS},
-    {"rich-text", 0, H_STRONG | H_POS},
-    {"richtext", 0, H_STRONG | H_POS},
-    {"artikel-text", 0, H_STRONG | H_POS},
-    {"artikeltext", 0, H_STRONG | H_POS},
-    {"news-text", 0, H_STRONG | H_POS},
-    {"newstext", 0, H_STRONG | H_POS},
-    {"field-name-body", 0, H_STRONG | H_POS},
-    {"field-body", 0, H_STRONG | H_POS},
-    {"single-content", 0, H_STRONG | H_POS},
-    {"blog-content", 0, H_STRONG | H_POS},
-    {"mw-parser-output", 0, H_STRONG | H_POS},
+    {"articlebody", KB_CEND, H_STRONG | H_POS},
+    {"article-body", KB_CEND, H_STRONG | H_POS},
+    {"article_body", KB_CEND, H_STRONG | H_POS},
+    {"article__body", KB_CEND, H_STRONG | H_POS},
+    {"articlecontent", KB_CEND, H_STRONG | H_POS},
+    {"article-content", KB_CEND, H_STRONG | H_POS},
+    {"article_content", KB_CEND, H_STRONG | H_POS},
+    {"article__content", KB_CEND, H_STRONG | H_POS},
+    {"articletext", KB_CEND, H_STRONG | H_POS},
+    {"article-text", KB_CEND, H_STRONG | H_POS},
+    {"article_text", KB_CEND, H_STRONG | H_POS},
+    {"article__text", KB_CEND, H_STRONG | H_POS},
+    {"entry-content", KB_CEND, H_STRONG | H_POS},
+    {"entry_content", KB_CEND, H_STRONG | H_POS},
+    {"entrycontent", KB_CEND, H_STRONG | H_POS},
+    {"entry-body", KB_CEND, H_STRONG | H_POS},
+    {"post-content", KB_CEND, H_STRONG | H_POS},
+    {"post_content", KB_CEND, H_STRONG | H_POS},
+    {"postcontent", KB_CEND, H_STRONG | H_POS},
+    {"post-body", KB_CEND, H_STRONG | H_POS},
+    {"post_body", KB_CEND, H_STRONG | H_POS},
+    {"postbody", KB_CEND, H_STRONG | H_POS},
+    {"post-text", KB_CEND, H_STRONG | H_POS},
+    {"post_text", KB_CEND, H_STRONG | H_POS},
+    {"posttext", KB_CEND, H_STRONG | H_POS},
+    {"post-entry", KB_CEND, H_STRONG | H_POS},
+    {"postentry", KB_CEND, H_STRONG | H_POS},
+    {"story-body", KB_CEND, H_STRONG | H_POS},
+    {"storybody", KB_CEND, H_STRONG | H_POS},
+    {"story-content", KB_CEND, H_STRONG | H_POS},
+    {"storycontent", KB_CEND, H_STRONG | H_POS},
+    {"story-text", KB_CEND, H_STRONG | H_POS},
+    {"body-text", KB_CEND, H_STRONG | H_POS},
+    {"bodytext", KB_CEND, H_STRONG | H_POS},
+    {"body-copy", KB_CEND, H_STRONG | H_POS},
+    {"bodycopy", KB_CEND, H_STRONG | H_POS},
+    {"content-body", KB_CEND, H_STRONG | H_POS},
+    {"contentbody", KB_CEND, H_STRONG | H_POS},
+    {"content__body", KB_CEND, H_STRONG | H_POS},
+    {"text-body", KB_CEND, H_STRONG | H_POS},
+    {"textbody", KB_CEND, H_STRONG | H_POS},
+    {"copytext", KB_CEND, H_STRONG | H_POS},
+    {"copy-text", KB_CEND, H_STRONG | H_POS},
+    {"rich-text", KB_CEND, H_STRONG | H_POS},
+    {"richtext", KB_CEND, H_STRONG | H_POS},
+    {"artikel-text", KB_CEND, H_STRONG | H_POS},
+    {"artikeltext", KB_CEND, H_STRONG | H_POS},
+    {"news-text", KB_CEND, H_STRONG | H_POS},
+    {"newstext", KB_CEND, H_STRONG | H_POS},
+    {"field-name-body", KB_CEND, H_STRONG | H_POS},
+    {"field-body", KB_CEND, H_STRONG | H_POS},
+    {"single-content", KB_CEND, H_STRONG | H_POS},
+    {"blog-content", KB_CEND, H_STRONG | H_POS},
+    {"mw-parser-output", KB_CEND, H_STRONG | H_POS},
     /* content, weakly */
     {"article", 0, H_POS},
     {"artikel", 0, H_POS},
@@ -657,6 +659,30 @@ static int is_alnum(unsigned char c)
                (c >= '0' && c <= '9');
 }
 
+/*
+ * Does s start at the end of a class token? Also true when only a
+ * generated suffix follows: CSS modules append "-1xN5M" or "__3oCVw"
+ * (1-2 separators, 3-8 alnum, a digit or capital among them).
+ */
+static int token_end(const char *s)
+{
+        if (!*s || *s == ' ' || *s == '\t') {
+                return 1;
+        }
+        size_t i = 0, n = 0;
+        int mark = 0;
+        while (i < 2 && (s[i] == '-' || s[i] == '_')) {
+                i++;
+        }
+        if (!i) {
+                return 0;
+        }
+        for (; is_alnum((unsigned char)s[i + n]); n++) {
+                mark |= (s[i + n] >= '0' && s[i + n] <= '9') || (s[i + n] >= 'A' && s[i + n] <= 'Z');
+        }
+        return n >= 3 && n <= 8 && mark && (!s[i + n] || s[i + n] == ' ' || s[i + n] == '\t');
+}
+
 /* Hint flags of one attribute value (class or id). */
 static uint32_t hint_match(const char *s)
 {
@@ -684,8 +710,7 @@ static uint32_t hint_match(const char *s)
                                     s[i - 1] != '\t') {
                                         continue;
                                 }
-                                if ((b & KB_CEND) && s[j + 1] &&
-                                    s[j + 1] != ' ' && s[j + 1] != '\t') {
+                                if ((b & KB_CEND) && !token_end(s + j + 1)) {
                                         continue;
                                 }
                                 best = w;
