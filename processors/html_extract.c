@@ -505,8 +505,8 @@ static const hint_word_t hint_words[] = {
     {"anzeige", 0, H_AD},
     {"werbung", 0, H_AD},
     {"sponsor", 0, H_AD},
-    {"promo", 0, H_AD},
-    {"banner", 0, H_AD},
+    {"promo", KB_START | KB_END, H_AD},
+    {"banner", KB_START | KB_END, H_AD},
     {"commercial", KB_TOKEN, H_AD},
     {"dfp", KB_TOKEN, H_AD},
     /* newsletter, paywall */
@@ -700,6 +700,25 @@ static int token_end(const char *s)
         return n >= 3 && n <= 8 && mark && (!s[i + n] || s[i + n] == ' ' || s[i + n] == '\t');
 }
 
+/*
+ * "with-sidebar", "has-ads", "no-comments", "below-banner": a layout
+ * modifier describing the page around the element, not the element.
+ */
+static int layout_modifier(const char *s, size_t i)
+{
+        static const char *const mods[] = {"with-", "has-", "no-", "without-", "below-",
+                                           "above-", "after-", "before-", "under-", "with_",
+                                           "has_", "no_"};
+        for (size_t m = 0; m < sizeof(mods) / sizeof(mods[0]); m++) {
+                size_t n = strlen(mods[m]);
+                if (i >= n && !strncasecmp(s + i - n, mods[m], n) &&
+                    (i == n || !is_alnum((unsigned char)s[i - n - 1]))) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
 /* Hint flags of one attribute value (class or id). */
 static uint32_t hint_match(const char *s)
 {
@@ -737,7 +756,9 @@ static uint32_t hint_match(const char *s)
                 if (best >= 0) {
                         /* leftmost-longest, no overlaps: "overflow-hidden"
                            must not also match "hidden" */
-                        flags |= hint_words[best].flags;
+                        if (!layout_modifier(s, i)) {
+                                flags |= hint_words[best].flags;
+                        }
                         i = best_end;
                 }
         }
@@ -2210,7 +2231,9 @@ static size_t pick_container(ex_t *ex, const double *pre, size_t *best_child,
         }
         for (size_t e = 1; e < ex->nelems; e++) {
                 int p = ex->elems[e].parent;
-                if (p < 0 || ex->elems[e].drop) {
+                /* a heading or paragraph holds text, not an article */
+                if (p < 0 || ex->elems[e].drop ||
+                    (ex->elems[e].tflags & (TF_HEADING | TF_PARA))) {
                         continue;
                 }
                 double m = elem_mass(ex, pre, e);
