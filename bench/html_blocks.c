@@ -9,6 +9,7 @@
  * It includes html_extract.c to reach its internal state; it is a tool for
  * tuning the extractor, not part of the stage.
  */
+#define NF_HTML_EXTRACT_DEBUG 1
 #define nf_html_extract nf_html_extract_dbg
 #define nf_html_doc_fini nf_html_doc_fini_dbg
 #include "../processors/html_extract.c"
@@ -51,11 +52,7 @@ static void elem_desc(const ex_t *ex, int e, char *buf, size_t size)
                 snprintf(buf, size, "-");
                 return;
         }
-        const xmlNode *n = ex->elems[e].node;
-        const char *cls = attr_get(n, "class");
-        const char *id = attr_get(n, "id");
-        snprintf(buf, size, "#%d<%s%s%.30s%s%.30s>", e, n->name, id ? " #" : "", id ? id : "",
-                 cls ? " ." : "", cls ? cls : "");
+        snprintf(buf, size, "#%d<%s>", e, ex->elems[e].desc);
 }
 
 int main(int argc, char **argv)
@@ -83,16 +80,7 @@ int main(int argc, char **argv)
         if (to_utf8(&ex, html, len, &buf, &buf_len, &owned)) {
                 return 1;
         }
-        xmlDoc *xdoc = parse(&ex, buf, buf_len);
-        if (!xdoc) {
-                fprintf(stderr, "parse failed\n");
-                return 1;
-        }
-        xmlNode *root = xmlDocGetRootElement(xdoc);
-        xmlNode *body = child_named(root, "body");
-        if (body) {
-                body_walk(&ex, body);
-        }
+        parse(&ex, buf, buf_len);
         double *pre = malloc((ex.nblocks + 1) * sizeof(double));
         double *best_mass = malloc((ex.nelems + 1) * sizeof(double));
         size_t *best_child = malloc((ex.nelems + 1) * sizeof(size_t));
@@ -132,9 +120,8 @@ int main(int argc, char **argv)
                 static const char *const kinds[] = {"div", "p", "h1", "h", "li", "td", "pre", "quote"};
                 if (hit && getenv("CHAIN")) {
                         printf("   chain:");
-                        for (const xmlNode *a = ex.elems[b->owner].node; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
-                                const char *cl = attr_get(a, "class"), *id = attr_get(a, "id");
-                                printf(" <%s%s%.25s%s%.25s>", a->name, id ? "#" : "", id ? id : "", cl ? "." : "", cl ? cl : "");
+                        for (int a = b->owner; a >= 0; a = ex.elems[a].parent) {
+                                printf(" <%s>", ex.elems[a].desc);
                         }
                         printf("\n");
                 }

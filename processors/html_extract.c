@@ -113,6 +113,9 @@ enum {
 
 enum {
         TAG_OTHER = 0,
+        TAG_HTML,
+        TAG_HEAD,
+        TAG_TITLE,
         TAG_SCRIPT,
         TAG_META,
         TAG_LINK,
@@ -172,8 +175,8 @@ static const tag_info_t tag_table[] = {
     {"style", TF_DROP, 0, R_TAG},
     {"noscript", TF_DROP, 0, R_TAG},
     {"template", TF_DROP, 0, R_TAG},
-    {"head", TF_DROP, 0, R_TAG},
-    {"title", TF_DROP, 0, R_TAG},
+    {"head", 0, TAG_HEAD, 0},
+    {"title", TF_DROP, TAG_TITLE, R_TAG},
     {"meta", TF_DROP, TAG_META, R_TAG},
     {"link", TF_DROP, TAG_LINK, R_TAG},
     {"iframe", TF_DROP, 0, R_TAG},
@@ -219,7 +222,7 @@ static const tag_info_t tag_table[] = {
     {"figure", TF_BLOCK | TF_SOFT | TF_FIGURE, 0, R_CAPTION},
     {"figcaption", TF_BLOCK | TF_SOFT | TF_FIGURE, 0, R_CAPTION},
     /* block structure */
-    {"html", TF_BLOCK, 0, 0},
+    {"html", TF_BLOCK, TAG_HTML, 0},
     {"body", TF_BLOCK, TAG_BODY, 0},
     {"div", TF_BLOCK, 0, 0},
     {"p", TF_BLOCK | TF_PARA, 0, 0},
@@ -783,6 +786,9 @@ enum {
         FF_STRONG = 1 << 9,  /* inside a strong content hint */
 };
 
+/* What a dropped element's text is captured for. */
+enum { CAP_NONE = 0, CAP_TITLE, CAP_LDJSON };
+
 /* Block kinds, from the element that owns the block. */
 enum { K_DIV = 0, K_P, K_H1, K_H, K_LI, K_TD, K_PRE, K_QUOTE };
 
@@ -790,7 +796,9 @@ enum { K_DIV = 0, K_P, K_H1, K_H, K_LI, K_TD, K_PRE, K_QUOTE };
 enum { C_GOOD = 0, C_NEAR, C_SHORT, C_BAD, C_LINKS };
 
 typedef struct {
-        xmlNode *node;
+#ifdef NF_HTML_EXTRACT_DEBUG
+        char desc[96];       /* tag#id.class, for bench/html_blocks.c */
+#endif
         int parent;          /* elem index, -1 for the root */
         uint32_t first_block; /* blocks of the subtree: [first, end) */
         uint32_t end_block;
@@ -829,8 +837,8 @@ enum {
         D__COUNT
 };
 
+/* One open element in <body>: every start event pushes one, its end pops it. */
 typedef struct {
-        xmlNode *node;
         int elem;   /* recorded elem of this node, -1 if not recorded */
         int rec;    /* nearest recorded elem, this one or an ancestor */
         int owner;  /* innermost recorded block elem */
@@ -858,6 +866,14 @@ typedef struct ex_s {
         int pending; /* 0 none, 1 space, 2 newline */
 
         int too_deep, too_many, oom;
+
+        /* SAX state */
+        xmlParserCtxtPtr ctxt;
+        int in_body; /* between <body> and its end */
+        int skip;    /* > 0: inside a dropped element, its nesting depth */
+        char *cap;   /* text captured from a dropped element */
+        size_t cap_len, cap_cap;
+        int cap_kind; /* CAP_* */
 
         /* metadata candidates (malloc'd) */
         char *m_title, *m_og_title, *m_h1, *m_ld_headline;
@@ -914,15 +930,13 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
         return 0;
 }
 
-/* Borrowed value of attribute name on node, or NULL. No allocation. */
-static const char *attr_get(const xmlNode *node, const char *name)
+/* Borrowed value of attribute name in a SAX attribute list, or NULL; ""
+ * for an attribute without a value ("hidden"). */
+static const char *att_get(const xmlChar **atts, const char *name)
 {
-        for (const xmlAttr *a = node->properties; a; a = a->next) {
-                if (!strcmp((const char *)a->name, name)) {
-                        if (a->children && a->children->content) {
-                                return (const char *)a->children->content;
-                        }
-                        return "";
+        for (size_t i = 0; atts && atts[i]; i += 2) {
+                if (!strcmp((const char *)atts[i], name)) {
+                        return atts[i + 1] ? (const char *)atts[i + 1] : "";
                 }
         }
         return NULL;
@@ -1008,6 +1022,18 @@ static int looks_binary(const unsigned char *s, size_t len, size_t *nuls)
         }
         size_t ctrl = 0;
         for (size_t i = 0; i < len; i++) {
+                /* 8 bytes at a time while none is below 0x20 */
+                while (i + 8 <= len) {
+                        uint64_t v;
+                        memcpy(&v, s + i, 8);
+                        if ((v - 0x2020202020202020ull) & ~v & 0x8080808080808080ull) {
+                                break;
+                        }
+                        i += 8;
+                }
+                if (i >= len) {
+                        break;
+                }
                 unsigned char c = s[i];
                 if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
                     c != '\f') {
@@ -1325,73 +1351,32 @@ static int to_utf8(ex_t *ex, const char *html, size_t len, const char **out,
 }
 
 /* ------------------------------------------------------------------ */
-/* Parsing                                                             */
-/* ------------------------------------------------------------------ */
-
-/* SAX startElement wrapper: stops the parse past the depth limit. */
-static void sax_start_element(void *ctx, const xmlChar *name,
-                              const xmlChar **atts)
-{
-        xmlParserCtxtPtr ctxt = ctx;
-        ex_t *ex = ctxt->_private;
-        if (ctxt->nodeNr >= ex->max_depth) {
-                ex->too_deep = 1;
-                xmlStopParser(ctxt);
-                return;
-        }
-        xmlSAX2StartElement(ctx, name, atts);
-}
-
-static xmlDoc *parse(ex_t *ex, const char *buf, size_t len)
-{
-        htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-        if (!ctxt) {
-                return NULL;
-        }
-        ctxt->_private = ex;
-        ctxt->sax->startElement = sax_start_element;
-        int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                   HTML_PARSE_COMPACT | HTML_PARSE_NODEFDTD |
-                   HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
-        if (len > INT32_MAX) {
-                len = INT32_MAX;
-        }
-        xmlDoc *doc = htmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", opts);
-        htmlFreeParserCtxt(ctxt);
-        return doc;
-}
-
-/* ------------------------------------------------------------------ */
 /* Metadata                                                            */
 /* ------------------------------------------------------------------ */
 
-static void meta_tag(ex_t *ex, const xmlNode *n)
+static void meta_tag(ex_t *ex, const xmlChar **atts)
 {
-        const char *content = attr_get(n, "content");
+        const char *content = att_get(atts, "content");
         if (!content) {
                 return;
         }
-        const char *prop = attr_get(n, "property");
-        const char *name = attr_get(n, "name");
-        const char *ip = attr_get(n, "itemprop");
-        const char *he = attr_get(n, "http-equiv");
+        const char *prop = att_get(atts, "property");
+        const char *name = att_get(atts, "name");
+        const char *ip = att_get(atts, "itemprop");
+        const char *he = att_get(atts, "http-equiv");
         const char *k = prop ? prop : name;
         if (k) {
-                if (ascii_ieq(k, "og:title")) {
+                if (ascii_ieq(k, "og:title") || ascii_ieq(k, "twitter:title")) {
                         set_once(&ex->m_og_title, content);
                 } else if (ascii_ieq(k, "og:url")) {
                         set_once(&ex->m_og_url, content);
-                } else if (ascii_ieq(k, "og:description")) {
+                } else if (ascii_ieq(k, "og:description") ||
+                           ascii_ieq(k, "twitter:description")) {
                         set_once(&ex->m_og_desc, content);
                 } else if (ascii_ieq(k, "description")) {
                         set_once(&ex->m_desc, content);
-                } else if (ascii_ieq(k, "twitter:description")) {
-                        set_once(&ex->m_og_desc, content);
                 } else if (ascii_ieq(k, "og:site_name")) {
                         set_once(&ex->m_site_name, content);
-                } else if (ascii_ieq(k, "twitter:title")) {
-                        set_once(&ex->m_og_title, content);
                 } else if (ascii_ieq(k, "article:published_time") ||
                            ascii_ieq(k, "og:published_time") ||
                            ascii_ieq(k, "datePublished")) {
@@ -1417,41 +1402,14 @@ static void meta_tag(ex_t *ex, const xmlNode *n)
         }
 }
 
-static void link_tag(ex_t *ex, const xmlNode *n)
+static void link_tag(ex_t *ex, const xmlChar **atts)
 {
-        const char *rel = attr_get(n, "rel");
-        const char *href = attr_get(n, "href");
+        const char *rel = att_get(atts, "rel");
+        const char *href = att_get(atts, "href");
         if (rel && href && ascii_ieq(rel, "canonical") &&
             (ascii_iprefix(href, "http://") || ascii_iprefix(href, "https://"))) {
                 set_once(&ex->m_canonical, href);
         }
-}
-
-/* Text of a node's text children (script bodies: one or a few nodes). */
-static char *node_text(const xmlNode *n)
-{
-        size_t len = 0;
-        for (const xmlNode *c = n->children; c; c = c->next) {
-                if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-                    c->content) {
-                        len += strlen((const char *)c->content);
-                }
-        }
-        char *s = malloc(len + 1);
-        if (!s) {
-                return NULL;
-        }
-        size_t o = 0;
-        for (const xmlNode *c = n->children; c; c = c->next) {
-                if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-                    c->content) {
-                        size_t l = strlen((const char *)c->content);
-                        memcpy(s + o, c->content, l);
-                        o += l;
-                }
-        }
-        s[o] = '\0';
-        return s;
 }
 
 static int ld_type_is_article(json_t *type)
@@ -1514,54 +1472,67 @@ static void ld_visit(ex_t *ex, json_t *v, int level)
         set_once(&ex->m_ld_headline, json_string_value(json_object_get(v, "headline")));
 }
 
-static void ld_json(ex_t *ex, const xmlNode *script)
+static void ld_json(ex_t *ex, const char *text)
 {
         if (ex->m_ld_pub && ex->m_ld_headline) {
                 return;
         }
-        char *s = node_text(script);
-        if (!s) {
-                return;
-        }
-        json_t *root = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-        free(s);
+        json_t *root = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
         if (root) {
                 ld_visit(ex, root, 0);
                 json_decref(root);
         }
 }
 
-/* A dropped element that still says something about the page. */
-static void meta_from_dropped(ex_t *ex, const xmlNode *n, const tag_info_t *t)
+/* Text of a skipped element that we still read: <title>, JSON-LD. */
+static void capture_start(ex_t *ex, int kind)
 {
-        if (t->id == TAG_META) {
-                meta_tag(ex, n);
-        } else if (t->id == TAG_LINK) {
-                link_tag(ex, n);
-        } else if (t->id == TAG_SCRIPT) {
-                const char *type = attr_get(n, "type");
-                if (type && ascii_ieq(type, "application/ld+json")) {
-                        ld_json(ex, n);
-                }
-        }
+        ex->cap_kind = kind;
+        ex->cap_len = 0;
 }
 
-static void head_walk(ex_t *ex, const xmlNode *head)
+static void capture_add(ex_t *ex, const xmlChar *s, int len)
 {
-        for (const xmlNode *n = head->children; n; n = n->next) {
-                if (n->type != XML_ELEMENT_NODE) {
-                        continue;
+        if (grow((void **)&ex->cap, &ex->cap_cap, ex->cap_len + (size_t)len + 1, 1)) {
+                ex->oom = 1;
+                return;
+        }
+        memcpy(ex->cap + ex->cap_len, s, (size_t)len);
+        ex->cap_len += (size_t)len;
+}
+
+static void capture_end(ex_t *ex)
+{
+        if (ex->cap && !ex->oom) {
+                ex->cap[ex->cap_len] = '\0';
+                if (ex->cap_kind == CAP_TITLE) {
+                        set_once(&ex->m_title, ex->cap);
+                } else if (ex->cap_kind == CAP_LDJSON) {
+                        ld_json(ex, ex->cap);
                 }
-                const tag_info_t *t = tag_lookup(n->name);
-                if (!strcmp((const char *)n->name, "title")) {
-                        if (!ex->m_title) {
-                                char *s = node_text(n);
-                                ex->m_title = dup_clean(s);
-                                free(s);
-                        }
-                } else {
-                        meta_from_dropped(ex, n, t);
+        }
+        ex->cap_kind = CAP_NONE;
+}
+
+/*
+ * A dropped element that still says something about the page: <meta>,
+ * <link rel=canonical>, <script type=application/ld+json> (its text is
+ * captured until the element ends), <title> in the head.
+ */
+static void meta_from_dropped(ex_t *ex, const tag_info_t *t, const xmlChar **atts)
+{
+        if (t->id == TAG_META) {
+                meta_tag(ex, atts);
+        } else if (t->id == TAG_LINK) {
+                link_tag(ex, atts);
+        } else if (t->id == TAG_SCRIPT) {
+                const char *type = att_get(atts, "type");
+                if (type && ascii_ieq(type, "application/ld+json") &&
+                    !(ex->m_ld_pub && ex->m_ld_headline)) {
+                        capture_start(ex, CAP_LDJSON);
                 }
+        } else if (t->id == TAG_TITLE && !ex->in_body && !ex->m_title) {
+                capture_start(ex, CAP_TITLE);
         }
 }
 
@@ -1578,31 +1549,31 @@ static int text_reserve(ex_t *ex, size_t more)
         return 0;
 }
 
-/* Is the UTF-8 character at s (n bytes) a space we collapse? */
-static size_t space_len(const unsigned char *s)
+/* Length of the collapsible space at s (avail bytes), 0 if none. */
+static size_t space_len(const unsigned char *s, size_t avail)
 {
         unsigned char c = s[0];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
             c == '\v') {
                 return 1;
         }
-        if (c == 0xC2 && s[1] == 0xA0) {
+        if (c == 0xC2 && avail >= 2 && s[1] == 0xA0) {
                 return 2; /* no-break space */
         }
-        if (c == 0xE2 && s[1] == 0x80 &&
+        if (c == 0xE2 && avail >= 3 && s[1] == 0x80 &&
             ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xA8 || s[2] == 0xA9 ||
              s[2] == 0xAF)) {
                 return 3; /* en/em/thin... spaces, line/para separators */
         }
-        if (c == 0xE3 && s[1] == 0x80 && s[2] == 0x80) {
+        if (c == 0xE3 && avail >= 3 && s[1] == 0x80 && s[2] == 0x80) {
                 return 3; /* ideographic space */
         }
         return 0;
 }
 
-static void add_text(ex_t *ex, const unsigned char *s, int in_link)
+/* Appends n bytes of text to the block being built, collapsing spaces. */
+static void add_text(ex_t *ex, const unsigned char *s, size_t n, int in_link)
 {
-        size_t n = strlen((const char *)s);
         if (!n || text_reserve(ex, n + 1)) {
                 return;
         }
@@ -1610,7 +1581,7 @@ static void add_text(ex_t *ex, const unsigned char *s, int in_link)
         uint32_t chars = 0;
         int has_text = ex->text_len > ex->cur_off;
         for (size_t i = 0; i < n;) {
-                size_t sp = space_len(s + i);
+                size_t sp = space_len(s + i, n - i);
                 if (sp) {
                         if (has_text && !ex->pending) {
                                 ex->pending = 1;
@@ -1633,7 +1604,7 @@ static void add_text(ex_t *ex, const unsigned char *s, int in_link)
                 } while (i < n && s[i] > ' ' && s[i] != 0xC2 && s[i] != 0xE2 &&
                          s[i] != 0xE3);
         }
-        /* a trailing pending space may need one more byte: reserved above */
+        /* a pending space is written before the next text: n + 1 reserved */
         ex->text_len = (size_t)(o - ex->text);
         ex->cur_chars += chars;
         if (in_link) {
@@ -1764,15 +1735,21 @@ static void flush_block(ex_t *ex)
         ex->cur_links = 0;
 }
 
-static int push_elem(ex_t *ex, xmlNode *n, const tag_info_t *t, uint32_t hints,
-                     int parent)
+static int push_elem(ex_t *ex, const tag_info_t *t, const xmlChar **atts,
+                     uint32_t hints, int parent)
 {
         if (grow((void **)&ex->elems, &ex->elems_cap, ex->nelems + 1, sizeof(elem_t))) {
                 ex->oom = 1;
                 return -1;
         }
         elem_t *e = &ex->elems[ex->nelems];
-        e->node = n;
+#ifdef NF_HTML_EXTRACT_DEBUG
+        const char *id = att_get(atts, "id"), *cl = att_get(atts, "class");
+        snprintf(e->desc, sizeof(e->desc), "%s%s%.30s%s%.40s", t->name[0] ? t->name : "?",
+                 id ? "#" : "", id ? id : "", cl ? "." : "", cl ? cl : "");
+#else
+        (void)atts;
+#endif
         e->parent = parent;
         e->first_block = (uint32_t)ex->nblocks;
         e->end_block = (uint32_t)ex->nblocks;
@@ -1851,17 +1828,16 @@ static uint8_t hint_reason(uint32_t h)
 }
 
 /*
- * Enters element n. Returns 1 when its children are to be walked (a frame
- * was pushed), 0 when the element is skipped or empty of structure.
+ * Enters an element of <body>. Returns 1 when a frame was pushed (its end
+ * event pops it), 0 when the element is skipped with everything inside.
  */
-static int open_element(ex_t *ex, xmlNode *n)
+static int open_element(ex_t *ex, const tag_info_t *t, const xmlChar **atts)
 {
-        const tag_info_t *t = tag_lookup(n->name);
         frame_t *top = &ex->stack[ex->depth - 1];
 
         if (t->flags & TF_DROP) {
                 ex->removed[t->drop_reason]++;
-                meta_from_dropped(ex, n, t);
+                meta_from_dropped(ex, t, atts);
                 return 0;
         }
         if (t->flags & TF_BR) {
@@ -1873,11 +1849,9 @@ static int open_element(ex_t *ex, xmlNode *n)
         uint32_t hints = 0;
         int hidden = 0;
         const char *datetime = NULL;
-        for (const xmlAttr *a = n->properties; a; a = a->next) {
-                const char *an = (const char *)a->name;
-                const char *v = a->children && a->children->content
-                                    ? (const char *)a->children->content
-                                    : "";
+        for (size_t ai = 0; atts && atts[ai]; ai += 2) {
+                const char *an = (const char *)atts[ai];
+                const char *v = atts[ai + 1] ? (const char *)atts[ai + 1] : "";
                 switch (an[0]) {
                 case 'c':
                         if (!strcmp(an, "class")) {
@@ -1892,9 +1866,9 @@ static int open_element(ex_t *ex, xmlNode *n)
                                     ascii_ieq(v, "reviewBody")) {
                                         hints |= H_STRONG | H_POS;
                                 } else if (ascii_ieq(v, "datePublished") && !ex->m_itemprop_pub) {
-                                        const char *c = attr_get(n, "content");
+                                        const char *c = att_get(atts, "content");
                                         if (!c) {
-                                                c = attr_get(n, "datetime");
+                                                c = att_get(atts, "datetime");
                                         }
                                         set_once(&ex->m_itemprop_pub, c);
                                 }
@@ -1968,14 +1942,13 @@ static int open_element(ex_t *ex, xmlNode *n)
                 flush_block(ex);
         }
         frame_t *f = &ex->stack[ex->depth];
-        f->node = n;
         f->tflags = t->flags;
         f->fflags = top->fflags;
         f->owner = top->owner;
         f->elem = -1;
         f->rec = top->rec;
         if (record) {
-                f->elem = push_elem(ex, n, t, hints, top->rec);
+                f->elem = push_elem(ex, t, atts, hints, top->rec);
                 if (f->elem < 0) {
                         return 0;
                 }
@@ -2013,52 +1986,146 @@ static void close_element(ex_t *ex)
         ex->depth--;
 }
 
-/* Pre-order walk of body without recursion (depth is bounded by the
- * parser, but a recursive walk would still put it on the C stack). */
-static void body_walk(ex_t *ex, xmlNode *body)
+/* <body> starts: the root frame and elem 0. */
+static void body_open(ex_t *ex, const xmlChar **atts)
 {
         static const tag_info_t body_tag = {"body", TF_BLOCK, TAG_BODY, 0};
         if (grow((void **)&ex->stack, &ex->stack_cap, 64, sizeof(frame_t))) {
                 ex->oom = 1;
                 return;
         }
-        ex->stack[0] = (frame_t){.node = body, .elem = -1, .owner = -1};
-        ex->depth = 1;
-        ex->stack[0].elem = push_elem(ex, body, &body_tag, 0, -1);
-        ex->stack[0].owner = ex->stack[0].elem;
-        ex->stack[0].rec = ex->stack[0].elem;
-        ex->stack[0].tflags = TF_BLOCK;
-        if (ex->stack[0].elem < 0) {
+        int e = push_elem(ex, &body_tag, atts, 0, -1);
+        if (e < 0) {
                 return;
         }
-        xmlNode *n = body->children;
-        while (n && !ex->oom && !ex->too_many) {
-                if (n->type == XML_ELEMENT_NODE) {
-                        if (open_element(ex, n)) {
-                                if (n->children) {
-                                        n = n->children;
-                                        continue;
-                                }
-                                close_element(ex);
-                        }
-                } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
-                           n->content) {
-                        add_text(ex, n->content, ex->stack[ex->depth - 1].fflags & FF_LINK);
-                }
-                while (n && !n->next) {
-                        n = n->parent;
-                        if (!n || n == body) {
-                                n = NULL;
-                                break;
-                        }
-                        close_element(ex);
-                }
-                if (n) {
-                        n = n->next;
-                }
+        ex->stack[0] = (frame_t){.elem = e, .rec = e, .owner = e, .tflags = TF_BLOCK};
+        ex->depth = 1;
+        ex->in_body = 1;
+}
+
+/*
+ * SAX callbacks. libxml2 reports a well-nested stream (it closes what the
+ * markup leaves open and implies <html>, <body> and <p>), so every start in
+ * <body> is matched by one end. Inside a dropped element (script, nav...)
+ * events only count nesting until its end. ctx is the parser context.
+ */
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+        xmlParserCtxtPtr ctxt = ctx;
+        ex_t *ex = ctxt->_private;
+        if (ctxt->nameNr > ex->max_depth || ex->oom || ex->too_many) {
+                ex->too_deep = ctxt->nameNr > ex->max_depth;
+                xmlStopParser(ctxt);
+                return;
         }
+        if (ex->skip) {
+                ex->skip++;
+                return;
+        }
+        const tag_info_t *t = tag_lookup(name);
+        if (!ex->in_body) {
+                if (t->id == TAG_BODY && !ex->stack_cap) {
+                        body_open(ex, atts);
+                } else if (t->id == TAG_HTML) {
+                        set_once(&ex->m_lang, att_get(atts, "lang"));
+                        set_once(&ex->m_lang, att_get(atts, "xml:lang"));
+                } else if (t->id != TAG_HEAD) {
+                        /* title, meta, link, script, style... of the head */
+                        meta_from_dropped(ex, t, atts);
+                        ex->skip = 1;
+                }
+                return;
+        }
+        if (ex->depth >= ex->stack_cap &&
+            grow((void **)&ex->stack, &ex->stack_cap, ex->depth + 1, sizeof(frame_t))) {
+                ex->oom = 1;
+                return;
+        }
+        if (!open_element(ex, t, atts)) {
+                ex->skip = 1;
+        }
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+        xmlParserCtxtPtr ctxt = ctx;
+        ex_t *ex = ctxt->_private;
+        (void)name;
+        if (ex->skip) {
+                if (--ex->skip == 0 && ex->cap_kind) {
+                        capture_end(ex);
+                }
+                return;
+        }
+        if (!ex->in_body || ex->depth == 0) {
+                return;
+        }
+        close_element(ex);
+        if (ex->depth == 0) {
+                ex->in_body = 0;
+        }
+}
+
+static void sax_text(void *ctx, const xmlChar *s, int len)
+{
+        xmlParserCtxtPtr ctxt = ctx;
+        ex_t *ex = ctxt->_private;
+        if (len <= 0) {
+                return;
+        }
+        if (ex->skip) {
+                if (ex->cap_kind) {
+                        capture_add(ex, s, len);
+                }
+                return;
+        }
+        if (ex->in_body && ex->depth > 0) {
+                add_text(ex, s, (size_t)len, ex->stack[ex->depth - 1].fflags & FF_LINK);
+        }
+}
+
+/*
+ * Runs libxml2's HTML parser over len bytes of UTF-8 with our SAX handler:
+ * no tree is built (building and freeing it cost a third of the parse).
+ */
+static void parse(ex_t *ex, const char *buf, size_t len)
+{
+        htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+        if (!ctxt) {
+                ex->oom = 1;
+                return;
+        }
+        htmlSAXHandler sax;
+        memset(&sax, 0, sizeof(sax));
+        sax.startElement = sax_start;
+        sax.endElement = sax_end;
+        sax.characters = sax_text;
+        sax.ignorableWhitespace = sax_text;
+        sax.cdataBlock = sax_text;
+        sax.initialized = 1;
+        memcpy(ctxt->sax, &sax, sizeof(sax));
+        ctxt->userData = ctxt;
+        ctxt->_private = ex;
+        ex->ctxt = ctxt;
+        int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                   HTML_PARSE_COMPACT | HTML_PARSE_NODEFDTD |
+                   HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
+        if (len > INT32_MAX) {
+                len = INT32_MAX;
+        }
+        xmlDoc *doc = htmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", opts);
+        if (doc) {
+                xmlFreeDoc(doc); /* none is built; defensive */
+        }
+        htmlFreeParserCtxt(ctxt);
+        ex->ctxt = NULL;
+        /* a parse stopped early leaves elements open */
         while (ex->depth > 0) {
                 close_element(ex);
+        }
+        if (ex->cap_kind) {
+                capture_end(ex);
         }
 }
 
@@ -2793,6 +2860,7 @@ static void ex_free(ex_t *ex)
         free(ex->blocks);
         free(ex->text);
         free(ex->stack);
+        free(ex->cap);
         char *m[] = {ex->m_title, ex->m_og_title, ex->m_h1, ex->m_ld_headline,
                      ex->m_pub, ex->m_ld_pub, ex->m_time, ex->m_itemprop_pub,
                      ex->m_canonical, ex->m_og_url, ex->m_lang, ex->m_meta_lang,
@@ -2800,16 +2868,6 @@ static void ex_free(ex_t *ex)
         for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
                 free(m[i]);
         }
-}
-
-static xmlNode *child_named(xmlNode *parent, const char *name)
-{
-        for (xmlNode *n = parent ? parent->children : NULL; n; n = n->next) {
-                if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name)) {
-                        return n;
-                }
-        }
-        return NULL;
 }
 
 /* First h1 text among the blocks, for the title fallback. */
@@ -2832,7 +2890,6 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
         char *owned = NULL, *denul = NULL;
         const char *buf;
         size_t buf_len;
-        xmlDoc *xdoc = NULL;
         double *pre = NULL, *best_mass = NULL;
         size_t *best_child = NULL;
         int rc = -1;
@@ -2885,36 +2942,15 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                 }
                 goto out;
         }
-        xdoc = parse(&ex, buf, buf_len);
+        parse(&ex, buf, buf_len);
         if (ex.too_deep) {
                 set_err(reason, reason_size, errstr, errstr_size, "html_too_deep",
                         "html nests elements deeper than %d levels", ex.max_depth);
                 goto out;
         }
-        if (!xdoc) {
-                set_err(reason, reason_size, errstr, errstr_size, "html_parse",
-                        "libxml2 could not build a tree from %zu bytes of html", len);
-                goto out;
-        }
-
-        xmlNode *root = xmlDocGetRootElement(xdoc);
-        if (root) {
-                set_once(&ex.m_lang, attr_get(root, "lang"));
-                if (!ex.m_lang) {
-                        set_once(&ex.m_lang, attr_get(root, "xml:lang"));
-                }
-        }
-        xmlNode *head = child_named(root, "head");
-        if (head) {
-                head_walk(&ex, head);
-        }
-        xmlNode *body = child_named(root, "body");
-        if (body) {
-                body_walk(&ex, body);
-        }
         if (ex.oom) {
                 set_err(reason, reason_size, errstr, errstr_size, "html_parse",
-                        "out of memory while walking the html tree");
+                        "out of memory while parsing the html");
                 goto out;
         }
         if (ex.too_many) {
@@ -2962,9 +2998,6 @@ out:
         free(pre);
         free(best_mass);
         free(best_child);
-        if (xdoc) {
-                xmlFreeDoc(xdoc);
-        }
         free(owned);
         free(denul);
         ex_free(&ex);
