@@ -1296,12 +1296,6 @@ static int to_utf8(ex_t *ex, const char *html, size_t len, const char **out,
                 len -= 3;
                 s += 3;
                 snprintf(cs, sizeof(cs), "utf-8");
-        } else if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-                                (s[0] == 0xFE && s[1] == 0xFF))) {
-                snprintf(cs, sizeof(cs), "%s", s[0] == 0xFF ? "utf-16le" : "utf-16be");
-                html += 2;
-                len -= 2;
-                s += 2;
         } else {
                 sniff_charset(html, len, cs, sizeof(cs));
         }
@@ -1312,22 +1306,19 @@ static int to_utf8(ex_t *ex, const char *html, size_t len, const char **out,
                           !strcmp(cs, "ascii") || !strcmp(cs, "iso8859-1") ||
                           !strcmp(cs, "windows-1252") || !strcmp(cs, "cp1252") ||
                           !strcmp(cs, "x-cp1252") || !strcmp(cs, "iso_8859-1");
-        int is_utf8 = !cs[0] || !strcmp(cs, "utf-8") || !strcmp(cs, "utf8");
-        int is_utf16 = !strncmp(cs, "utf-16", 6);
+        /* a UTF-16 declaration read from ASCII-compatible bytes is wrong
+           (real UTF-16 has a BOM, handled before): browsers take UTF-8 too */
+        int is_utf8 = !cs[0] || !strcmp(cs, "utf-8") || !strcmp(cs, "utf8") ||
+                      !strncmp(cs, "utf-16", 6);
 
-        if (!is_utf16) {
-                int valid = utf8_valid(s, len, &multibyte);
-                if (valid && (is_utf8 || multibyte || !cs[0])) {
-                        *out = html;
-                        *out_len = len;
-                        return 0;
-                }
-                if (valid && !multibyte) {
-                        /* pure ASCII: every ASCII-compatible charset agrees */
-                        *out = html;
-                        *out_len = len;
-                        return 0;
-                }
+        /* valid UTF-8 is UTF-8 whatever the page declares: pure ASCII reads
+           the same in every ASCII-compatible charset, and legacy text
+           almost never forms valid multibyte sequences by chance, while
+           UTF-8 pages declared as Latin-1 are common */
+        if (utf8_valid(s, len, &multibyte)) {
+                *out = html;
+                *out_len = len;
+                return 0;
         }
         if (!is_utf8 && !legacy_1252) {
                 iconv_t cd = iconv_open("UTF-8", cs);
@@ -2887,7 +2878,7 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                     char *errstr, size_t errstr_size)
 {
         ex_t ex;
-        char *owned = NULL, *denul = NULL;
+        char *owned = NULL, *denul = NULL, *utf16 = NULL;
         const char *buf;
         size_t buf_len;
         double *pre = NULL, *best_mass = NULL;
@@ -2906,6 +2897,27 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
         if (!html) {
                 len = 0;
                 html = "";
+        }
+        /* UTF-16 is full of NUL bytes: decode it before the binary check */
+        if (len >= 2 && (((unsigned char)html[0] == 0xFF && (unsigned char)html[1] == 0xFE) ||
+                         ((unsigned char)html[0] == 0xFE && (unsigned char)html[1] == 0xFF))) {
+                iconv_t cd = iconv_open("UTF-8", (unsigned char)html[0] == 0xFF ? "UTF-16LE"
+                                                                                : "UTF-16BE");
+                if (cd == (iconv_t)-1) {
+                        set_err(reason, reason_size, errstr, errstr_size, "html_parse",
+                                "iconv cannot decode UTF-16: %s", strerror(errno));
+                        goto out;
+                }
+                size_t n;
+                utf16 = decode_iconv(cd, html + 2, len - 2, &n);
+                iconv_close(cd);
+                if (!utf16) {
+                        set_err(reason, reason_size, errstr, errstr_size, "html_parse",
+                                "out of memory while decoding %zu bytes of UTF-16", len);
+                        goto out;
+                }
+                html = utf16;
+                len = n;
         }
         size_t nuls;
         if (looks_binary((const unsigned char *)html, len, &nuls)) {
@@ -3000,6 +3012,7 @@ out:
         free(best_child);
         free(owned);
         free(denul);
+        free(utf16);
         ex_free(&ex);
         return rc;
 }
