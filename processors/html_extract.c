@@ -6,58 +6,64 @@
  * the whole budget for one ~175 KB page at 250 pages/s is 4 ms, so gumbo
  * alone would spend it. libxml2 is also what lxml, and therefore
  * trafilatura, readability-lxml and jusText, build their trees with: the
- * published scores on our evaluation set were obtained on the same trees.
+ * published scores on our evaluation set were obtained on the same parse.
  * Its error recovery differs from a browser's on some broken markup; for
  * text extraction that matters far less than the 3x.
+ *
+ * We drive it through SAX callbacks and build no tree: creating and freeing
+ * libxml2's DOM was a third of the parse (callgrind, 120 eval pages), and
+ * everything we need, one pass in document order gives us. libxml2 still
+ * repairs the markup first, so the events are well nested.
  *
  * Parse options. We always hand libxml2 UTF-8 (see "Encodings") with
  * HTML_PARSE_IGNORE_ENC so a late <meta charset> cannot switch decoders
  * mid-document. We keep libxml2's implied <html>/<body>/<p> elements (no
- * HTML_PARSE_NOIMPLIED): every tree then has one body to walk and stray
- * text in <body> lands in a paragraph, which is what a reader sees.
- * XML_PARSE_HUGE lifts libxml2's fixed 256-level nesting limit, which would
- * otherwise stop the parse silently and truncate the page; our own SAX hook
- * stops the parse at opts->max_depth and the page is rejected
+ * HTML_PARSE_NOIMPLIED): every page then has one body, and stray text in
+ * <body> lands in a paragraph, which is what a reader sees. XML_PARSE_HUGE
+ * lifts libxml2's fixed limits (256 levels of nesting in its tree builder,
+ * text node sizes) that would silently truncate a page; our start-element
+ * callback stops the parse at opts->max_depth and the page is rejected
  * ("html_too_deep") instead of being half-read.
  *
- * Encodings. The declared charset (BOM, <meta charset>, http-equiv,
- * <?xml encoding?>) is sniffed from the first 32 KB. UTF-8 (or no
- * declaration) is validated; invalid bytes are decoded as windows-1252, the
- * usual cause (a Latin-1 page without a declaration, or a UTF-8 page with
- * pasted Latin-1). ISO-8859-1 and US-ASCII mean windows-1252 as in browsers.
- * A page declared as a legacy charset that is valid, non-ASCII UTF-8 is
- * taken as UTF-8 (mislabelled pages are common); other charsets go through
- * iconv. The text handed out is valid UTF-8 by construction and checked
- * once more at the end.
+ * Encodings. A UTF-16 BOM is decoded first. The declared charset (UTF-8
+ * BOM, <meta charset>, http-equiv, <?xml encoding?>) is sniffed from the
+ * first 32 KB. Valid UTF-8 is taken as UTF-8 whatever the declaration
+ * (mislabelled pages are common). Otherwise ISO-8859-1/US-ASCII mean
+ * windows-1252 as in browsers, other charsets go through iconv, and a page
+ * declared UTF-8 (or nothing) with invalid bytes has those bytes read as
+ * windows-1252, the usual cause (pasted Latin-1). The text handed out is
+ * valid UTF-8 by construction and checked once more at the end.
  *
- * Extraction, in linear passes over the tree:
- *  1. walk: drop non-content tags (script, style, nav, forms, media...),
- *     hidden elements, and note class/id/role hints; cut the remaining text
- *     into blocks at block-level tags (jusText's paragraphs), each with its
- *     length, link length, word and stopword counts.
+ * Extraction, in linear passes:
+ *  1. SAX walk: drop non-content tags (script, style, media, form
+ *     controls...), note class/id/role hints and hidden elements; cut the
+ *     text into blocks at block-level tags (jusText's paragraphs), each
+ *     with its length, link length, word and stopword counts.
  *  2. classify blocks: good (long prose: many stopwords, few links), near
- *     good, short, bad. A block's "mass" is its good text.
- *  3. drop boilerplate subtrees by hint (comments, share, related, ad,
- *     cookie...), unless the subtree holds nearly all of the page's good
- *     text (a "content-sidebar-wrap" wrapping the article).
+ *     good, short, bad, links. A block's "mass" is its good text.
+ *  3. drop boilerplate subtrees by tag or hint (nav, aside, footer,
+ *     comments, share, related, ad, cookie...), unless the subtree holds the
+ *     article (a "content-sidebar-wrap" around it).
  *  4. pick the container: from <body>, descend into the child holding most
  *     of the good mass while it holds nearly all of it; a strong article-
  *     body hint (itemprop=articleBody, entry-content...) bounds the descent.
- *  5. inside the container, drop link lists, boilerplate lines and the
- *     runs of short non-prose blocks at its top and bottom (bylines, dates,
- *     "Share"), keep headings, lists, quotes and table text.
+ *     Widen it over neighbouring prose (leads, decks); keep clear prose
+ *     elsewhere that survived step 3 (articles split into boxes).
+ *  5. inside, drop link lists, boilerplate lines (share, credits, dates),
+ *     short loose text in divs, orphaned headings and the runs of short
+ *     non-prose blocks at the top and bottom (bylines, "Share"); keep
+ *     headings, lists, quotes and table text.
  *
- * Every pass is O(nodes) or O(blocks); no pass revisits a subtree, so a
- * 10 MB page costs ten times a 1 MB one.
+ * Every pass is O(elements) or O(blocks) and none revisits a subtree, so a
+ * 10 MB page costs ten times a 1 MB one. Measured on the 990-page
+ * development set (bench/eval-html.sh): see the README's HTML section.
  */
 #include "processors/html_extract.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1808,9 +1814,9 @@ static uint8_t hint_reason(uint32_t h)
         if (h & H_NAV) return R_NAV;
         if (h & H_FOOTER) return R_FOOTER;
         if (h & H_SIDEBAR) return R_ASIDE;
+        if (h & H_COOKIE) return R_COOKIE;
         if (h & H_AD) return R_AD;
         if (h & H_SUBSCRIBE) return R_SUBSCRIBE;
-        if (h & H_COOKIE) return R_COOKIE;
         if (h & H_META) return R_META;
         if (h & H_CAPTION) return R_CAPTION;
         if (h & H_POPUP) return R_POPUP;
