@@ -2251,11 +2251,26 @@ static int drop_boilerplate(ex_t *ex, double *pre)
                         }
                 }
         }
+        /* comment-marked subtrees holding most of the prose are the page:
+           a forum thread, a live ticker's "comments" */
+        double comments = 0;
+        for (size_t e = 1; e < ex->nelems;) {
+                if (ex->elems[e].hints & H_COMMENT) {
+                        comments += elem_mass(ex, pre, e);
+                        e = ex->elems[e].end_elem;
+                } else {
+                        e++;
+                }
+        }
+        int comments_are_content = total > 0 && comments >= 0.5 * total;
         for (size_t e = 1; e < ex->nelems;) {
                 elem_t *el = &ex->elems[e];
                 uint8_t r = el->drop;
                 if (!r && !(el->hints & H_STRONG)) {
                         r = hint_reason(el->hints);
+                }
+                if (r == R_COMMENTS && comments_are_content) {
+                        r = R_NONE;
                 }
                 el->drop = R_NONE;
                 if (r == R_CAPTION && tds[el->end_block] > tds[el->first_block]) {
