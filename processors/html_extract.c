@@ -2395,19 +2395,27 @@ static int is_copyright(const char *t, uint32_t len)
                memmem(t, len, "(c) ", 4);
 }
 
-/* "Foto: dpa", "Quelle: ...", "Titelbild: ...": a credit line. */
+/*
+ * "Foto: dpa", "Quelle: ...", "Crédits photos : ...", "Themen: ...": a
+ * label line (credits, sources, tags, update stamps) of at most 150 chars.
+ */
 static int is_credit(const char *t, uint32_t len)
 {
-        static const char *const words[] = {
-            "foto", "fotos", "bild", "bilder", "bildquelle", "titelbild", "titelfoto",
-            "quelle", "quellen", "text", "photo", "photos", "image", "images",
-            "credit", "credits", "source", "sources", "fuente", "fuentes", "crédit",
-            "crédits", "fonte", "illustration", "grafik", "video",
+        static const char *const labels[] = {
+            "foto", "fotos", "bild", "bilder", "bildquelle", "bildquellen", "bildnachweis",
+            "fotonachweis", "titelbild", "titelfoto", "quelle", "quellen", "quellenangaben",
+            "text", "photo", "photos", "image", "images", "credit", "credits", "photo credit",
+            "photo credits", "image credit", "source", "sources", "fuente", "fuentes",
+            "crédit", "crédits", "crédit photo", "crédits photos", "fonte", "illustration",
+            "grafik", "video", "tags", "tag", "themen", "thema", "schlagworte",
+            "schlagwörter", "stichworte", "stichwörter", "kategorie", "kategorien",
+            "category", "categories", "filed under", "posted in", "last modified",
+            "last updated", "zuletzt aktualisiert", "aktualisiert", "updated",
         };
         if (len > 150) {
                 return 0;
         }
-        const char *colon = memchr(t, ':', len < 20 ? len : 20);
+        const char *colon = memchr(t, ':', len < 28 ? len : 28);
         if (!colon) {
                 return 0;
         }
@@ -2415,8 +2423,8 @@ static int is_credit(const char *t, uint32_t len)
         while (wl > 0 && t[wl - 1] == ' ') {
                 wl--;
         }
-        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-                if (strlen(words[i]) == wl && !strncasecmp(t, words[i], wl)) {
+        for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+                if (strlen(labels[i]) == wl && !strncasecmp(t, labels[i], wl)) {
                         return 1;
                 }
         }
@@ -2578,7 +2586,8 @@ static void select_blocks(ex_t *ex, size_t c)
                            (b->cls == C_SHORT || (b->cls == C_NEAR && b->chars < 100))) {
                         b->drop = D_LOOSE;
                 } else if (is_phrase(t, b->len) || is_copyright(t, b->len) ||
-                           is_credit(t, b->len) || is_dateline(t, b->len)) {
+                           (b->kind != K_LI && b->kind != K_TD && is_credit(t, b->len)) ||
+                           is_dateline(t, b->len)) {
                         b->drop = D_PHRASE;
                 } else if (is_content(b)) {
                         if (first < 0) {
