@@ -8,6 +8,7 @@
  * documented reason, never a crash or invalid UTF-8. No timing assertions:
  * speed is bench/bench_html.c's business.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -513,6 +514,53 @@ static void test_encodings(void **state)
         nf_html_doc_fini(&doc);
 }
 
+/* Concurrent calls share nothing but read-only tables. */
+typedef struct {
+        const char *html;
+        size_t len;
+        const char *want;
+        int mismatches;
+} thread_arg_t;
+
+static void *extract_loop(void *p)
+{
+        thread_arg_t *a = p;
+        for (int i = 0; i < 25; i++) {
+                nf_html_doc_t doc = {0};
+                char reason[64], err[128];
+                if (nf_html_extract(a->html, a->len, NULL, &doc, reason, sizeof(reason), err,
+                                    sizeof(err)) != 0 ||
+                    strcmp(doc.text, a->want)) {
+                        a->mismatches++;
+                }
+                nf_html_doc_fini(&doc);
+        }
+        return NULL;
+}
+
+static void test_threads(void **state)
+{
+        (void)state;
+        size_t len;
+        char reason[64];
+        char *html = read_file(FIXTURES "news_article.html", &len);
+        assert_non_null(html);
+        nf_html_doc_t doc;
+        assert_int_equal(extract(html, len, NULL, &doc, reason, sizeof(reason)), 0);
+        thread_arg_t args[4];
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++) {
+                args[i] = (thread_arg_t){html, len, doc.text, 0};
+                assert_int_equal(pthread_create(&th[i], NULL, extract_loop, &args[i]), 0);
+        }
+        for (int i = 0; i < 4; i++) {
+                assert_int_equal(pthread_join(th[i], NULL), 0);
+                assert_int_equal(args[i].mismatches, 0);
+        }
+        nf_html_doc_fini(&doc);
+        free(html);
+}
+
 static void test_doc_fini(void **state)
 {
         (void)state;
@@ -535,7 +583,8 @@ int main(void)
             cmocka_unit_test(test_stray_nul),      cmocka_unit_test(test_deep_nesting),
             cmocka_unit_test(test_ten_megabytes),  cmocka_unit_test(test_too_many_blocks),
             cmocka_unit_test(test_empty_pages),    cmocka_unit_test(test_text_repair),
-            cmocka_unit_test(test_encodings),      cmocka_unit_test(test_doc_fini),
+            cmocka_unit_test(test_encodings),      cmocka_unit_test(test_threads),
+            cmocka_unit_test(test_doc_fini),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
