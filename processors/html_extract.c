@@ -2641,7 +2641,7 @@ static void select_blocks(ex_t *ex, size_t c)
            count, and sentence-like headings (decks, pull quotes) stay */
         for (long i = s; i < (long)e; i++) {
                 block_t *b = &ex->blocks[i];
-                if (b->drop || b->kind != K_H || (b->end_punct && b->chars >= 40) ||
+                if (b->drop || b->kind != K_H || (b->end_punct && b->chars >= 40) || b->chars >= 60 ||
                     b->cls == C_GOOD) {
                         continue;
                 }
