@@ -2641,8 +2641,8 @@ static void select_blocks(ex_t *ex, size_t c)
            count, and sentence-like headings (decks, pull quotes) stay */
         for (long i = s; i < (long)e; i++) {
                 block_t *b = &ex->blocks[i];
-                if (b->drop || b->kind != K_H || (b->end_punct && b->chars >= 40) || b->chars >= 60 ||
-                    b->cls == C_GOOD) {
+                if (b->drop || b->kind != K_H || b->cls == C_GOOD || b->chars >= 60 ||
+                    (b->end_punct && b->chars >= 40)) {
                         continue;
                 }
                 long j = i + 1;
