@@ -170,6 +170,7 @@ int main(int argc, char **argv)
         }
 
         long tp = 0, fp = 0, fn = 0, tn = 0, pages = 0, rejected = 0, empty = 0;
+        long titles = 0, titles_ok = 0, dates = 0, dates_ok = 0, dates_found = 0;
         double secs = 0;
         size_t bytes = 0;
         const char *url;
@@ -251,6 +252,30 @@ int main(int argc, char **argv)
                         free(n);
                 }
                 (void)bad;
+                /* metadata, where the set annotates it: title (whitespace-
+                   normalised, exact) and date (YYYY-MM-DD prefix) */
+                const char *want_title = json_string_value(json_object_get(item, "title"));
+                const char *want_date = json_string_value(json_object_get(item, "date"));
+                if (want_title && want_title[0]) {
+                        char *a = norm(want_title), *b = norm(rc == 0 && doc.title ? doc.title : "");
+                        titles++;
+                        titles_ok += !strcmp(a, b);
+                        if (verbose && strcmp(a, b)) {
+                                printf("TITLE %s: want \"%s\" got \"%s\"\n", file, a, b);
+                        }
+                        free(a);
+                        free(b);
+                }
+                if (want_date && strlen(want_date) >= 10) {
+                        dates++;
+                        dates_found += rc == 0 && doc.published_at;
+                        int ok = rc == 0 && doc.published_at && !strncmp(doc.published_at, want_date, 10);
+                        dates_ok += ok;
+                        if (verbose && !ok) {
+                                printf("DATE %s: want %s got %s\n", file, want_date,
+                                       rc == 0 && doc.published_at ? doc.published_at : "(none)");
+                        }
+                }
                 free(text);
                 nf_html_doc_fini(&doc);
         }
@@ -266,6 +291,8 @@ int main(int argc, char **argv)
         printf("pages %ld  rejected %ld  empty %ld\n", pages, rejected, empty);
         printf("tp %ld  fp %ld  fn %ld  tn %ld\n", tp, fp, fn, tn);
         printf("precision %.3f  recall %.3f  accuracy %.3f  F1 %.3f\n", p, r, acc, f1);
+        printf("metadata: title %ld/%ld exact, date %ld/%ld same day (%ld with a date)\n",
+               titles_ok, titles, dates_ok, dates, dates_found);
         printf("extraction %.2f s  %.0f pages/s  %.1f MB/s (%.0f KB/page)\n", secs,
                pages / secs, bytes / 1e6 / secs, bytes / 1e3 / pages);
         return 0;

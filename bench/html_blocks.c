@@ -91,6 +91,17 @@ int main(int argc, char **argv)
                 c = pick_container(&ex, pre, best_child, best_mass);
                 select_blocks(&ex, c);
         }
+        if (getenv("META")) {
+                find_h1(&ex);
+                json_t *m = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}", "og", ex.m_og_title, "ld",
+                                      ex.m_ld_headline, "h1", ex.m_h1, "title", ex.m_title, "site",
+                                      ex.m_site_name);
+                char *js = json_dumps(m, JSON_COMPACT);
+                printf("%s\n", js);
+                free(js);
+                json_decref(m);
+                return 0;
+        }
         char d[128];
         elem_desc(&ex, (int)c, d, sizeof(d));
         printf("charset %s lang %s container %s blocks %zu elems %zu\n", ex.charset,
