@@ -123,6 +123,7 @@ enum {
         TAG_HEAD,
         TAG_TITLE,
         TAG_SCRIPT,
+        TAG_STYLE,
         TAG_META,
         TAG_LINK,
         TAG_H1,
@@ -176,48 +177,54 @@ static const char *const reasons[R__COUNT] = {
 };
 
 static const tag_info_t tag_table[] = {
-    /* never content */
+    /*
+     * Never content. Only raw-text and empty elements are skipped outright:
+     * an element with children (noscript, iframe, select...) is dropped
+     * with the boilerplate of step 3 instead, so that an unclosed one that
+     * swallowed the rest of the page (libxml2 parses <noscript> content as
+     * markup) is kept when it holds the article.
+     */
     {"script", TF_DROP, TAG_SCRIPT, R_TAG},
-    {"style", TF_DROP, 0, R_TAG},
-    {"noscript", TF_DROP, 0, R_TAG},
-    {"template", TF_DROP, 0, R_TAG},
+    {"style", TF_DROP, TAG_STYLE, R_TAG},
+    {"noscript", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"template", TF_BLOCK | TF_SOFT, 0, R_TAG},
     {"head", 0, TAG_HEAD, 0},
     {"title", TF_DROP, TAG_TITLE, R_TAG},
     {"meta", TF_DROP, TAG_META, R_TAG},
     {"link", TF_DROP, TAG_LINK, R_TAG},
-    {"iframe", TF_DROP, 0, R_TAG},
-    {"frame", TF_DROP, 0, R_TAG},
-    {"frameset", TF_DROP, 0, R_TAG},
-    {"object", TF_DROP, 0, R_TAG},
+    {"iframe", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"frame", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"frameset", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"object", TF_BLOCK | TF_SOFT, 0, R_TAG},
     {"embed", TF_DROP, 0, R_TAG},
-    {"applet", TF_DROP, 0, R_TAG},
-    {"canvas", TF_DROP, 0, R_TAG},
-    {"svg", TF_DROP, 0, R_TAG},
-    {"math", TF_DROP, 0, R_TAG},
-    {"video", TF_DROP, 0, R_TAG},
-    {"audio", TF_DROP, 0, R_TAG},
+    {"applet", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"canvas", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"svg", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"math", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"video", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"audio", TF_BLOCK | TF_SOFT, 0, R_TAG},
     {"source", TF_DROP, 0, R_TAG},
     {"track", TF_DROP, 0, R_TAG},
     {"picture", TF_DROP, 0, R_TAG},
-    {"map", TF_DROP, 0, R_TAG},
+    {"map", TF_BLOCK | TF_SOFT, 0, R_TAG},
     {"area", TF_DROP, 0, R_TAG},
     {"img", TF_DROP, 0, R_TAG},
     {"input", TF_DROP, 0, R_TAG},
-    {"button", TF_DROP, 0, R_TAG},
-    {"select", TF_DROP, 0, R_TAG},
-    {"option", TF_DROP, 0, R_TAG},
-    {"optgroup", TF_DROP, 0, R_TAG},
-    {"textarea", TF_DROP, 0, R_TAG},
-    {"datalist", TF_DROP, 0, R_TAG},
-    {"output", TF_DROP, 0, R_TAG},
-    {"progress", TF_DROP, 0, R_TAG},
-    {"meter", TF_DROP, 0, R_TAG},
-    {"dialog", TF_DROP, 0, R_POPUP},
-    {"menu", TF_DROP, 0, R_NAV},
-    {"menuitem", TF_DROP, 0, R_NAV},
-    {"label", TF_DROP, 0, R_TAG},
-    {"fieldset", TF_DROP, 0, R_FORM},
-    {"legend", TF_DROP, 0, R_FORM},
+    {"button", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"select", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"option", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"optgroup", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"textarea", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"datalist", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"output", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"progress", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"meter", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"dialog", TF_BLOCK | TF_SOFT, 0, R_POPUP},
+    {"menu", TF_BLOCK | TF_SOFT, 0, R_NAV},
+    {"menuitem", TF_BLOCK | TF_SOFT, 0, R_NAV},
+    {"label", TF_BLOCK | TF_SOFT, 0, R_TAG},
+    {"fieldset", TF_BLOCK | TF_SOFT, 0, R_FORM},
+    {"legend", TF_BLOCK | TF_SOFT, 0, R_FORM},
     {"rt", TF_DROP, 0, R_TAG},
     {"rp", TF_DROP, 0, R_TAG},
     /* boilerplate by tag unless it holds the article */
@@ -2035,6 +2042,9 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
                         set_once(&ex->m_lang, att_get(atts, "xml:lang"));
                 } else if (t->id != TAG_HEAD) {
                         /* title, meta, link, script, style... of the head */
+                        if (t->id == TAG_SCRIPT || t->id == TAG_STYLE) {
+                                ex->removed[R_TAG]++;
+                        }
                         meta_from_dropped(ex, t, atts);
                         ex->skip = 1;
                 }
