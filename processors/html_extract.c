@@ -2268,8 +2268,9 @@ static int drop_boilerplate(ex_t *ex, double *pre)
                         }
                 }
         }
-        /* comment-marked subtrees holding most of the prose are the page:
-           a forum thread, a live ticker's "comments" */
+        /* comment-marked subtrees holding nearly all the prose are the
+           page: a forum thread, a live ticker's "comments". A blog post
+           whose readers wrote more than its author still loses them. */
         double comments = 0;
         for (size_t e = 1; e < ex->nelems;) {
                 if (ex->elems[e].hints & H_COMMENT) {
@@ -2279,7 +2280,7 @@ static int drop_boilerplate(ex_t *ex, double *pre)
                         e++;
                 }
         }
-        int comments_are_content = total > 0 && comments >= 0.5 * total;
+        int comments_are_content = total > 0 && comments >= 0.8 * total;
         for (size_t e = 1; e < ex->nelems;) {
                 elem_t *el = &ex->elems[e];
                 uint8_t r = el->drop;
@@ -2301,7 +2302,8 @@ static int drop_boilerplate(ex_t *ex, double *pre)
                 int content = (el->tflags & TF_SECTION) || (el->hints & H_POS);
                 int holds_article = (strong >= 0 && elem_contains(ex, e, (size_t)strong)) ||
                                     (total > 0 && m >= 0.8 * total) ||
-                                    (content && r != R_COMMENTS && total > 0 && m >= 0.4 * total);
+                                    (content && r != R_COMMENTS && total > 0 && m >= 0.4 * total) ||
+                                    (r == R_FORM && total > 0 && m >= 0.3 * total);
                 if (holds_article) {
                         ex->protected_subtrees++;
                         e++;
