@@ -127,12 +127,7 @@ enum {
         TAG_META,
         TAG_LINK,
         TAG_H1,
-        TAG_ARTICLE,
-        TAG_MAIN,
         TAG_BODY,
-        TAG_TABLE,
-        TAG_UL,
-        TAG_OL,
 };
 
 typedef struct {
@@ -240,8 +235,8 @@ static const tag_info_t tag_table[] = {
     {"div", TF_BLOCK, 0, 0},
     {"p", TF_BLOCK | TF_PARA, 0, 0},
     {"section", TF_BLOCK, 0, 0},
-    {"article", TF_BLOCK | TF_SECTION, TAG_ARTICLE, 0},
-    {"main", TF_BLOCK | TF_SECTION, TAG_MAIN, 0},
+    {"article", TF_BLOCK | TF_SECTION, 0, 0},
+    {"main", TF_BLOCK | TF_SECTION, 0, 0},
     {"header", TF_BLOCK | TF_HEADER, 0, 0},
     {"hgroup", TF_BLOCK | TF_HEADER, 0, 0},
     {"address", TF_BLOCK, 0, 0},
@@ -254,14 +249,14 @@ static const tag_info_t tag_table[] = {
     {"h4", TF_BLOCK | TF_HEADING, 0, 0},
     {"h5", TF_BLOCK | TF_HEADING, 0, 0},
     {"h6", TF_BLOCK | TF_HEADING, 0, 0},
-    {"ul", TF_BLOCK, TAG_UL, 0},
-    {"ol", TF_BLOCK, TAG_OL, 0},
+    {"ul", TF_BLOCK, 0, 0},
+    {"ol", TF_BLOCK, 0, 0},
     {"dl", TF_BLOCK, 0, 0},
     {"dir", TF_BLOCK, 0, 0},
     {"li", TF_BLOCK | TF_ITEM, 0, 0},
     {"dt", TF_BLOCK | TF_ITEM, 0, 0},
     {"dd", TF_BLOCK | TF_ITEM, 0, 0},
-    {"table", TF_BLOCK, TAG_TABLE, 0},
+    {"table", TF_BLOCK, 0, 0},
     {"caption", TF_BLOCK, 0, 0},
     {"thead", TF_BLOCK, 0, 0},
     {"tbody", TF_BLOCK, 0, 0},
@@ -787,16 +782,10 @@ static uint32_t hint_match(const char *s)
 
 /* Frame flags: context inherited by everything inside an element. */
 enum {
-        FF_LINK = 1 << 0,
-        FF_HEADER = 1 << 1,
-        FF_QUOTE = 1 << 2,
-        FF_FIGURE = 1 << 3,
-        FF_HEADING = 1 << 4,
-        FF_ITEM = 1 << 5,
-        FF_CELL = 1 << 6,
-        FF_PRE = 1 << 7,
-        FF_SECTION = 1 << 8, /* inside article/main */
-        FF_STRONG = 1 << 9,  /* inside a strong content hint */
+        FF_LINK = 1 << 0,    /* inside <a>: counts as link text */
+        FF_HEADER = 1 << 1,  /* inside <header> or a header hint */
+        FF_HEADING = 1 << 2, /* inside h1-h6 */
+        FF_SECTION = 1 << 3, /* inside article/main */
 };
 
 /* What a dropped element's text is captured for. */
@@ -818,7 +807,6 @@ typedef struct {
         uint32_t end_elem;   /* elems of the subtree: [self, end) */
         uint32_t hints;
         uint16_t tflags;     /* TF_* of the tag */
-        uint16_t depth;
         uint8_t drop;        /* R_* when removed */
         uint8_t tag;         /* TAG_* */
 } elem_t;
@@ -829,7 +817,6 @@ typedef struct {
         uint32_t link_chars;
         uint16_t words;
         uint16_t stops[NF_SW__COUNT];
-        uint16_t sentences; /* . ! ? count */
         uint16_t fflags;    /* FF_* at the block */
         int owner;          /* innermost recorded block elem */
         uint8_t kind;
@@ -860,7 +847,6 @@ typedef struct {
 } frame_t;
 
 typedef struct ex_s {
-        const nf_html_opts_t *opts;
         int max_depth;
         size_t max_blocks;
 
@@ -900,7 +886,6 @@ typedef struct ex_s {
         unsigned removed[D__COUNT]; /* elements or blocks, by reason */
         unsigned protected_subtrees;
         int lang;            /* nf_sw_lang_t of the page, -1 unknown */
-        int container;       /* elem index */
 } ex_t;
 
 /* ------------------------------------------------------------------ */
@@ -1631,7 +1616,6 @@ static void block_stats(block_t *b, const char *t)
         int in_word = 0;
         memset(b->stops, 0, sizeof(b->stops));
         b->words = 0;
-        b->sentences = 0;
         for (uint32_t i = 0; i <= b->len; i++) {
                 unsigned char c = i < b->len ? (unsigned char)t[i] : ' ';
                 int letter;
@@ -1675,9 +1659,6 @@ static void block_stats(block_t *b, const char *t)
                         }
                         in_word = 0;
                         wl = 0;
-                        if ((c == '.' || c == '!' || c == '?') && b->sentences < UINT16_MAX) {
-                                b->sentences++;
-                        }
                 }
                 i += adv - 1;
         }
@@ -1760,7 +1741,6 @@ static int push_elem(ex_t *ex, const tag_info_t *t, const xmlChar **atts,
         e->end_elem = (uint32_t)ex->nelems + 1;
         e->hints = hints;
         e->tflags = t->flags;
-        e->depth = (uint16_t)ex->depth;
         e->drop = (t->flags & TF_SOFT) ? t->drop_reason : R_NONE;
         e->tag = t->id;
         return (int)ex->nelems++;
@@ -1970,14 +1950,8 @@ static int open_element(ex_t *ex, const tag_info_t *t, const xmlChar **atts)
         }
         if (t->flags & TF_LINK) f->fflags |= FF_LINK;
         if ((t->flags & TF_HEADER) || (hints & H_HEADER)) f->fflags |= FF_HEADER;
-        if (t->flags & TF_QUOTE) f->fflags |= FF_QUOTE;
-        if (t->flags & TF_FIGURE) f->fflags |= FF_FIGURE;
         if (t->flags & TF_HEADING) f->fflags |= FF_HEADING;
-        if (t->flags & TF_ITEM) f->fflags |= FF_ITEM;
-        if (t->flags & TF_CELL) f->fflags |= FF_CELL;
-        if (t->flags & TF_PRE) f->fflags |= FF_PRE;
         if (t->flags & TF_SECTION) f->fflags |= FF_SECTION;
-        if (hints & H_STRONG) f->fflags |= FF_STRONG;
         ex->depth++;
         return 1;
 }
@@ -2952,7 +2926,6 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
         pthread_once(&tables_once, tables_build);
         memset(&ex, 0, sizeof(ex));
         memset(doc, 0, sizeof(*doc));
-        ex.opts = opts;
         ex.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : DEFAULT_MAX_DEPTH;
         ex.max_blocks = opts && opts->max_paragraphs > 0 ? (size_t)opts->max_paragraphs
                                                          : DEFAULT_MAX_BLOCKS;
@@ -3055,7 +3028,6 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                 c = pick_container(&ex, pre, best_child, best_mass);
                 select_blocks(&ex, c);
         }
-        ex.container = (int)c;
 
         doc->text = assemble_text(&ex);
         finish_meta(&ex, doc);
