@@ -39,7 +39,7 @@ static char *read_any(const char *path, size_t *len)
 
 static const char *drop_name(int d)
 {
-        static const char *const dn[] = {"outside", "links", "phrase", "edge", "lonely", "loose"};
+        static const char *const dn[] = {"outside", "links", "phrase", "edge", "lonely", "loose", "repeat"};
         if (d == 0) {
                 return "KEEP";
         }

@@ -834,6 +834,7 @@ enum {
         D_EDGE,               /* short non-prose run at top or bottom */
         D_LONELY,             /* heading of a removed section */
         D_LOOSE,              /* short loose text in a div on a <p> page */
+        D_REPEAT,             /* a second copy of a kept block */
         D__COUNT
 };
 
@@ -2681,6 +2682,45 @@ static size_t sanitize_utf8(char *dst, const char *src, size_t len)
         return o;
 }
 
+/*
+ * Drops every later copy of a kept block (a pull quote repeating a
+ * paragraph, a print or mobile copy of the body that was not marked
+ * hidden). Open addressing on XXH3 of the text, sized to the kept blocks.
+ */
+static int drop_repeats(ex_t *ex)
+{
+        size_t kept = 0;
+        for (size_t i = 0; i < ex->nblocks; i++) {
+                kept += !ex->blocks[i].drop;
+        }
+        size_t slots = 16;
+        while (slots < kept * 2) {
+                slots *= 2;
+        }
+        uint64_t *set = calloc(slots, sizeof(uint64_t));
+        if (!set) {
+                return -1;
+        }
+        for (size_t i = 0; i < ex->nblocks; i++) {
+                block_t *b = &ex->blocks[i];
+                if (b->drop || b->chars < 10) {
+                        continue;
+                }
+                uint64_t h = XXH3_64bits(ex->text + b->off, b->len) | 1; /* 0 = empty */
+                size_t k = (size_t)h & (slots - 1);
+                while (set[k] && set[k] != h) {
+                        k = (k + 1) & (slots - 1);
+                }
+                if (set[k] == h) {
+                        b->drop = D_REPEAT;
+                } else {
+                        set[k] = h;
+                }
+        }
+        free(set);
+        return 0;
+}
+
 static char *assemble_text(ex_t *ex)
 {
         size_t total = 0;
@@ -2834,7 +2874,7 @@ static json_t *make_notes(const ex_t *ex)
         json_t *blocks = json_object();
         static const char *const block_reasons[D__COUNT - R__COUNT] = {
             "outside_main", "link_density", "boilerplate_line", "edge_short",
-            "orphan_heading", "loose_div_text"};
+            "orphan_heading", "loose_div_text", "repeated"};
         unsigned bdrop[D__COUNT] = {0}, kept = 0;
         for (size_t i = 0; i < ex->nblocks; i++) {
                 if (ex->blocks[i].drop) {
@@ -3027,6 +3067,11 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                 }
                 c = pick_container(&ex, pre, best_child, best_mass);
                 select_blocks(&ex, c);
+                if (drop_repeats(&ex)) {
+                        set_err(reason, reason_size, errstr, errstr_size, "html_parse",
+                                "out of memory while scoring blocks");
+                        goto out;
+                }
         }
 
         doc->text = assemble_text(&ex);

@@ -259,6 +259,29 @@ static void test_layout_and_repeats(void **state)
         free(html);
 }
 
+/* A visible second copy of a paragraph (pull quote, duplicated body) goes. */
+static void test_repeated_paragraph(void **state)
+{
+        (void)state;
+        static const char page[] =
+            "<html><body><article><p>The river burst its banks on Sunday night and flooded "
+            "the lower town, where the water stood a metre high in the main street.</p>"
+            "<p>Firefighters evacuated two care homes and a school before midnight, and no "
+            "one was injured according to the district authorities.</p>"
+            "<p>The river burst its banks on Sunday night and flooded the lower town, where "
+            "the water stood a metre high in the main street.</p></article></body></html>";
+        nf_html_doc_t doc;
+        char reason[64];
+        assert_int_equal(extract(page, sizeof(page) - 1, NULL, &doc, reason, sizeof(reason)), 0);
+        const char *first = strstr(doc.text, "The river burst");
+        assert_non_null(first);
+        assert_null(strstr(first + 1, "The river burst"));
+        assert_non_null(strstr(doc.text, "Firefighters evacuated"));
+        json_t *b = json_object_get(doc.notes, "blocks_removed");
+        assert_int_equal(json_integer_value(json_object_get(b, "repeated")), 1);
+        nf_html_doc_fini(&doc);
+}
+
 /* doc->notes counts what went and why. */
 static void test_notes(void **state)
 {
@@ -396,15 +419,15 @@ static void test_ten_megabytes(void **state)
 {
         (void)state;
         const size_t target = 10u << 20;
-        static const char para[] =
-            "<p>The committee met again on Tuesday and discussed the budget for the coming year, "
-            "which has to be approved by the end of the month.</p>\n";
         char *s = malloc(target + 256);
         assert_non_null(s);
         size_t o = (size_t)sprintf(s, "<html><body><article>");
-        while (o + sizeof(para) < target) {
-                memcpy(s + o, para, sizeof(para) - 1);
-                o += sizeof(para) - 1;
+        for (unsigned n = 0; o + 300 < target; n++) {
+                o += (size_t)sprintf(s + o,
+                                     "<p>The committee met again on day %u and discussed the "
+                                     "budget for the coming year, which has to be approved by "
+                                     "the end of the month.</p>\n",
+                                     n);
         }
         o += (size_t)sprintf(s + o, "</article></body></html>");
         nf_html_doc_t doc;
@@ -580,6 +603,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_golden_pages),   cmocka_unit_test(test_layout_and_repeats),
+            cmocka_unit_test(test_repeated_paragraph),
             cmocka_unit_test(test_notes),          cmocka_unit_test(test_binary_junk),
             cmocka_unit_test(test_stray_nul),      cmocka_unit_test(test_deep_nesting),
             cmocka_unit_test(test_ten_megabytes),  cmocka_unit_test(test_too_many_blocks),
