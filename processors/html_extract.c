@@ -11,7 +11,7 @@
  * text extraction that matters far less than the 3x.
  *
  * We drive it through SAX callbacks and build no tree: creating and freeing
- * libxml2's DOM was a third of the parse (callgrind, 120 eval pages), and
+ * libxml2's DOM was a quarter of the parse (callgrind, 120 eval pages), and
  * everything we need, one pass in document order gives us. libxml2 still
  * repairs the markup first, so the events are well nested.
  *
@@ -2075,7 +2075,7 @@ static void sax_text(void *ctx, const xmlChar *s, int len)
 
 /*
  * Runs libxml2's HTML parser over len bytes of UTF-8 with our SAX handler:
- * no tree is built (building and freeing it cost a third of the parse).
+ * no tree is built (building and freeing it cost a quarter of the parse).
  */
 static void parse(ex_t *ex, const char *buf, size_t len)
 {
