@@ -58,6 +58,8 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: fuzz fuzz-build
+# Keep object files of bench, test and fuzz programs between runs.
+.SECONDARY:
 .PHONY: all deps test unit-test integration-test demo bench clean format format-check \
         eval-html eval-dedup eval-tag check-deps deploy-check
 all: $(BUILD)/newsflow $(if $(wildcard stage/kafka_mock.c),$(BUILD)/kafka-mock)
