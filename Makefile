@@ -60,6 +60,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# clean_text.c builds deploy/rules/boilerplate.txt into the binary (.incbin),
+# which -MMD cannot see.
+$(BUILD)/processors/clean_text.o: deploy/rules/boilerplate.txt
+
 $(BUILD)/libnewsflow.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
