@@ -1,0 +1,1309 @@
+/*
+ * clean_text.c — the text path of the clean processor: boilerplate patterns,
+ * line classifier, repeated-copy and teaser removal, title and summary
+ * recovery. See clean_text.h.
+ */
+#include "processors/clean_text.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+/*
+ * The shipped patterns, built into the binary so that the stage does not
+ * depend on its working directory. The assembler reads the file relative to
+ * the directory make runs in (the repository root); the Makefile lists it as
+ * a prerequisite of this object.
+ */
+__asm__(".pushsection .rodata\n"
+        "nf_boilerplate_txt:\n"
+        ".incbin \"deploy/rules/boilerplate.txt\"\n"
+        "nf_boilerplate_txt_end:\n"
+        ".byte 0\n"
+        ".popsection\n");
+extern const char nf_boilerplate_txt[] __attribute__((visibility("hidden")));
+extern const char nf_boilerplate_txt_end[]
+    __attribute__((visibility("hidden")));
+#define SHIPPED_NAME "deploy/rules/boilerplate.txt (built in)"
+
+/* Structural reasons; pattern labels follow them (a label with one of these
+ * names shares its index). */
+enum {
+        R_KEEP = 0,
+        R_TOP,
+        R_BOTTOM,
+        R_MENU,
+        R_LINK,
+        R_REPEATED,
+        R_TRUNCATED,
+        R_TITLE,
+        R_TEASER,
+        R_RELATED,
+        R_COMMENTS,
+        R__FIXED
+};
+static const char *const fixed_reasons[R__FIXED] = {
+    "kept",     "top_run",        "bottom_run", "menu",   "link",
+    "repeated", "truncated_copy", "title",      "teaser", "related",
+    "comments"};
+
+/* Patterns are matched in groups: up to GROUP_MAX patterns joined into one
+ * alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..." whose mark names the branch
+ * that matched. A pattern that could change the meaning of its neighbours
+ * (backreferences, named groups, verbs, '#' comments) is matched alone. */
+#define GROUP_MAX 64
+
+typedef struct matcher_s {
+        pcre2_code *re;
+        int grouped;   /* marks name the pattern */
+        uint32_t pat;  /* the pattern when not grouped */
+} matcher_t;
+
+struct nf_clean_rules_s {
+        char *reasons[NF_CLEAN_MAX_REASONS];
+        int nreasons;
+        uint8_t *pat_reason; /* reason of each pattern */
+        size_t npat, pat_cap;
+        matcher_t *m;
+        size_t nm, m_cap;
+        pcre2_match_context *mctx; /* read-only while matching */
+        /* the group being built */
+        char *grp;
+        size_t grp_len, grp_cap, grp_n;
+        uint32_t grp_first;
+};
+
+#define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
+
+static void *xrealloc(void *p, size_t n)
+{
+        p = realloc(p, n);
+        if (!p) {
+                abort();
+        }
+        return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+        char *d = xrealloc(NULL, n + 1);
+        memcpy(d, s, n);
+        d[n] = '\0';
+        return d;
+}
+
+static void add_matcher(nf_clean_rules_t *r, pcre2_code *re, int grouped,
+                        uint32_t pat)
+{
+        if (r->nm == r->m_cap) {
+                r->m_cap = r->m_cap ? r->m_cap * 2 : 16;
+                r->m = xrealloc(r->m, r->m_cap * sizeof(*r->m));
+        }
+        /* JIT failure (no JIT on this CPU) leaves the interpreter: slower,
+         * same results. */
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+        r->m[r->nm++] = (matcher_t){.re = re, .grouped = grouped, .pat = pat};
+}
+
+static pcre2_code *compile(const char *pat, size_t len, int *err,
+                           PCRE2_SIZE *off)
+{
+        return pcre2_compile((PCRE2_SPTR)pat, len, RULE_FLAGS, err, off, NULL);
+}
+
+/* Compiles the group being built. If the joined pattern does not compile
+ * (too large), its patterns are compiled one by one: each compiled alone. */
+static void flush_group(nf_clean_rules_t *r, char **pats, size_t *lens)
+{
+        if (r->grp_n == 0) {
+                return;
+        }
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *re = compile(r->grp, r->grp_len, &err, &off);
+        if (re) {
+                add_matcher(r, re, 1, 0);
+        } else {
+                for (size_t i = 0; i < r->grp_n; i++) {
+                        re = compile(pats[i], lens[i], &err, &off);
+                        if (re) {
+                                add_matcher(r, re, 0, r->grp_first + (uint32_t)i);
+                        }
+                }
+        }
+        for (size_t i = 0; i < r->grp_n; i++) {
+                free(pats[i]);
+        }
+        r->grp_n = 0;
+        r->grp_len = 0;
+}
+
+static void grp_append(nf_clean_rules_t *r, const char *s, size_t n)
+{
+        if (r->grp_len + n + 1 > r->grp_cap) {
+                r->grp_cap = (r->grp_len + n + 1) * 2;
+                r->grp = xrealloc(r->grp, r->grp_cap);
+        }
+        memcpy(r->grp + r->grp_len, s, n);
+        r->grp_len += n;
+}
+
+static int reason_index(nf_clean_rules_t *r, const char *name, size_t n)
+{
+        for (int i = 0; i < r->nreasons; i++) {
+                if (strlen(r->reasons[i]) == n &&
+                    memcmp(r->reasons[i], name, n) == 0) {
+                        return i;
+                }
+        }
+        if (r->nreasons == NF_CLEAN_MAX_REASONS) {
+                return -1;
+        }
+        r->reasons[r->nreasons] = xstrndup(name, n);
+        return r->nreasons++;
+}
+
+/* Whether pattern p can share an alternation with others (see GROUP_MAX). */
+static int groupable(const pcre2_code *re, const char *p, size_t n)
+{
+        uint32_t backref = 0, names = 0;
+        pcre2_pattern_info(re, PCRE2_INFO_BACKREFMAX, &backref);
+        pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &names);
+        return backref == 0 && names == 0 && !memchr(p, '#', n) &&
+               !memmem(p, n, "(*", 2);
+}
+
+/*
+ * Adds the patterns of one file's text: one pattern per line, '#' comment
+ * lines, blank lines, "@reason NAME" lines. Returns 0 or -1 with errstr.
+ */
+static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
+                       size_t len, char *errstr, size_t errstr_size)
+{
+        int reason = reason_index(r, "pattern", 7);
+        char *pats[GROUP_MAX];
+        size_t lens[GROUP_MAX];
+        int lineno = 0;
+        const char *p = txt, *end = txt + len;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *e = nl ? nl : end;
+                const char *next = nl ? nl + 1 : end;
+                lineno++;
+                while (p < e && (*p == ' ' || *p == '\t')) {
+                        p++;
+                }
+                while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
+                        e--;
+                }
+                size_t n = (size_t)(e - p);
+                if (n == 0 || *p == '#') {
+                        p = next;
+                        continue;
+                }
+                if (n > 8 && memcmp(p, "@reason ", 8) == 0) {
+                        const char *nm = p + 8;
+                        size_t k = n - 8;
+                        int ok = k > 0 && k <= 32;
+                        for (size_t i = 0; ok && i < k; i++) {
+                                ok = (nm[i] >= 'a' && nm[i] <= 'z') ||
+                                     (nm[i] >= '0' && nm[i] <= '9') || nm[i] == '_';
+                        }
+                        if (!ok) {
+                                snprintf(errstr, errstr_size,
+                                         "%s:%d: bad reason name '%.*s' (use "
+                                         "a-z, 0-9, _; at most 32)",
+                                         name, lineno, (int)k, nm);
+                                goto fail;
+                        }
+                        reason = reason_index(r, nm, k);
+                        if (reason < 0) {
+                                snprintf(errstr, errstr_size,
+                                         "%s:%d: too many reasons (at most %d)",
+                                         name, lineno, NF_CLEAN_MAX_REASONS);
+                                goto fail;
+                        }
+                        p = next;
+                        continue;
+                }
+                int err;
+                PCRE2_SIZE off;
+                pcre2_code *re = compile(p, n, &err, &off);
+                if (!re) {
+                        PCRE2_UCHAR msg[256];
+                        pcre2_get_error_message(err, msg, sizeof(msg));
+                        snprintf(errstr, errstr_size,
+                                 "%s:%d: pattern '%.*s': %s at offset %zu", name,
+                                 lineno, (int)n, p, (const char *)msg,
+                                 (size_t)off);
+                        goto fail;
+                }
+                if (r->npat == r->pat_cap) {
+                        r->pat_cap = r->pat_cap ? r->pat_cap * 2 : 64;
+                        r->pat_reason = xrealloc(r->pat_reason, r->pat_cap);
+                }
+                uint32_t idx = (uint32_t)r->npat;
+                r->pat_reason[r->npat++] = (uint8_t)reason;
+                if (!groupable(re, p, n)) {
+                        flush_group(r, pats, lens);
+                        add_matcher(r, re, 0, idx);
+                        p = next;
+                        continue;
+                }
+                pcre2_code_free(re);
+                if (r->grp_n == 0) {
+                        r->grp_first = idx;
+                } else {
+                        grp_append(r, "|", 1);
+                }
+                /* "\E" ends a "\Q" the pattern left open; elsewhere it is
+                 * ignored. */
+                char mark[32];
+                int mk = snprintf(mark, sizeof(mark), "\\E)(*:%u)", idx);
+                grp_append(r, "(?:", 3);
+                grp_append(r, p, n);
+                grp_append(r, mark, (size_t)mk);
+                pats[r->grp_n] = xstrndup(p, n);
+                lens[r->grp_n] = n;
+                if (++r->grp_n == GROUP_MAX) {
+                        flush_group(r, pats, lens);
+                }
+                p = next;
+        }
+        flush_group(r, pats, lens);
+        return 0;
+fail:
+        for (size_t i = 0; i < r->grp_n; i++) {
+                free(pats[i]);
+        }
+        r->grp_n = 0;
+        r->grp_len = 0;
+        return -1;
+}
+
+static char *read_file(const char *path, size_t *len, char *errstr,
+                       size_t errstr_size)
+{
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+                snprintf(errstr, errstr_size, "%s: %s", path, strerror(errno));
+                return NULL;
+        }
+        size_t cap = 4096, n = 0;
+        char *buf = xrealloc(NULL, cap);
+        size_t got;
+        while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+                n += got;
+                if (n == cap) {
+                        cap *= 2;
+                        buf = xrealloc(buf, cap);
+                }
+        }
+        int bad = ferror(f);
+        fclose(f);
+        if (bad) {
+                snprintf(errstr, errstr_size, "%s: read error", path);
+                free(buf);
+                return NULL;
+        }
+        *len = n;
+        return buf;
+}
+
+nf_clean_rules_t *nf_clean_rules_new(const char *path, char *errstr,
+                                     size_t errstr_size)
+{
+        nf_clean_rules_t *r = calloc(1, sizeof(*r));
+        if (!r) {
+                abort();
+        }
+        for (int i = 0; i < R__FIXED; i++) {
+                reason_index(r, fixed_reasons[i], strlen(fixed_reasons[i]));
+        }
+        /* Bounds the work of a pathological user pattern on one line. */
+        r->mctx = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(r->mctx, 1000000);
+        pcre2_set_depth_limit(r->mctx, 10000);
+        if (rules_parse(r, SHIPPED_NAME, nf_boilerplate_txt,
+                        (size_t)(nf_boilerplate_txt_end - nf_boilerplate_txt),
+                        errstr, errstr_size) != 0) {
+                goto fail;
+        }
+        if (path && *path) {
+                size_t len;
+                char *txt = read_file(path, &len, errstr, errstr_size);
+                if (!txt) {
+                        goto fail;
+                }
+                int rc = rules_parse(r, path, txt, len, errstr, errstr_size);
+                free(txt);
+                if (rc != 0) {
+                        goto fail;
+                }
+        }
+        return r;
+fail:
+        nf_clean_rules_destroy(r);
+        return NULL;
+}
+
+void nf_clean_rules_destroy(nf_clean_rules_t *r)
+{
+        if (!r) {
+                return;
+        }
+        for (size_t i = 0; i < r->nm; i++) {
+                pcre2_code_free(r->m[i].re);
+        }
+        for (int i = 0; i < r->nreasons; i++) {
+                free(r->reasons[i]);
+        }
+        pcre2_match_context_free(r->mctx);
+        free(r->m);
+        free(r->pat_reason);
+        free(r->grp);
+        free(r);
+}
+
+size_t nf_clean_rules_count(const nf_clean_rules_t *r)
+{
+        return r->npat;
+}
+
+int nf_clean_reason_count(const nf_clean_rules_t *r)
+{
+        return r->nreasons;
+}
+
+const char *nf_clean_reason_name(const nf_clean_rules_t *r, int i)
+{
+        return i >= 0 && i < r->nreasons ? r->reasons[i] : NULL;
+}
+
+/* The reason index of the first pattern matching the whole line, or -1. */
+static int rules_match(const nf_clean_rules_t *r, pcre2_match_data *md,
+                       const char *s, size_t len)
+{
+        for (size_t i = 0; i < r->nm; i++) {
+                const matcher_t *m = &r->m[i];
+                int rc = pcre2_match(m->re, (PCRE2_SPTR)s, len, 0,
+                                     PCRE2_NO_UTF_CHECK, md, r->mctx);
+                if (rc < 0) {
+                        continue; /* no match, or a match limit was hit */
+                }
+                uint32_t pat = m->pat;
+                if (m->grouped) {
+                        PCRE2_SPTR mark = pcre2_get_mark(md);
+                        pat = mark ? (uint32_t)strtoul((const char *)mark, NULL, 10)
+                                   : UINT32_MAX;
+                }
+                /* a user pattern's own mark hid ours: the default reason */
+                return pat < r->npat ? r->pat_reason[pat] : R__FIXED;
+        }
+        return -1;
+}
+
+const char *nf_clean_rules_match(const nf_clean_rules_t *r, const char *line,
+                                 size_t len)
+{
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        int reason = rules_match(r, md, line, len);
+        pcre2_match_data_free(md);
+        return reason < 0 ? NULL : r->reasons[reason];
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines and their features                                            */
+
+enum {
+        F_SENT = 1 << 0,      /* reads as a sentence of prose */
+        F_TERM = 1 << 1,      /* ends with . … : ; (after closing quotes) */
+        F_QTERM = 1 << 2,     /* ends with ? or ! */
+        F_ELLIPSIS = 1 << 3,  /* ends with … or ... */
+        F_CAPS = 1 << 4,      /* letters, all upper case */
+        F_LINK = 1 << 5,      /* a URL or e-mail address line */
+        F_MENUSEP = 1 << 6,   /* short items between | • · › » separators */
+        F_DIGIT = 1 << 7,     /* holds a digit */
+        F_UPSTART = 1 << 8,   /* starts with an upper-case letter */
+        F_LOWSTART = 1 << 9,  /* starts with a lower-case letter */
+};
+
+/* Short lines: at most this many words and not a sentence. */
+#define PREFIX_WORDS 8
+
+typedef struct line_s {
+        uint32_t off, len;
+        uint32_t words;
+        uint32_t block; /* number of the blank-line separated block */
+        uint64_t key;   /* hash of the folded text; 0: no letter or digit */
+        uint64_t pkey;  /* hash of the folded first PREFIX_WORDS words */
+        uint32_t slot;  /* index of key in the key table */
+        uint16_t flags;
+        uint8_t reason;
+} line_t;
+
+/* One entry of the key table: the first line with that key and how many
+ * lines have it. */
+typedef struct slot_s {
+        uint64_t key;
+        uint32_t first, count;
+} slot_t;
+
+/* The state of one nf_clean_text() call. */
+typedef struct ctx_s {
+        const char *s;
+        line_t *L;
+        size_t n;
+        slot_t *slots;
+        size_t slot_mask;
+        const nf_clean_rules_t *rules;
+} ctx_t;
+
+/* Whether the UTF-8 sequence at p (n bytes available) is a Unicode letter
+ * of category cat (UTF8PROC_CATEGORY_LL or _LU). */
+static int utf8_is_cat(const unsigned char *p, size_t n, int cat)
+{
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp) < 1) {
+                return 0;
+        }
+        return (int)utf8proc_category(cp) == cat;
+}
+
+/* Whether the line has a lower-case letter outside ASCII. */
+static int has_nonascii_lower(const unsigned char *p, size_t n)
+{
+        size_t i = 0;
+        while (i < n) {
+                if (p[i] < 0x80) {
+                        i++;
+                        continue;
+                }
+                utf8proc_int32_t cp;
+                utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+                if (k < 1) {
+                        return 0;
+                }
+                if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LL) {
+                        return 1;
+                }
+                i += (size_t)k;
+        }
+        return 0;
+}
+
+/* Flags for how a line ends: walks back over closing quotes and brackets. */
+static unsigned line_ending(const unsigned char *p, size_t n)
+{
+        while (n > 0) {
+                unsigned char c = p[n - 1];
+                if (c == ')' || c == ']' || c == '"' || c == '\'' || c == '*') {
+                        n--;
+                } else if (n >= 3 && p[n - 3] == 0xe2 && p[n - 2] == 0x80 &&
+                           (c == 0x98 || c == 0x99 || c == 0x9c || c == 0x9d ||
+                            c == 0xba)) {
+                        n -= 3; /* ‘ ’ “ ” › */
+                } else if (n >= 2 && p[n - 2] == 0xc2 && (c == 0xbb || c == 0xab)) {
+                        n -= 2; /* » « */
+                } else {
+                        break;
+                }
+        }
+        if (n == 0) {
+                return 0;
+        }
+        unsigned char c = p[n - 1];
+        if (c == '.') {
+                return n >= 3 && p[n - 2] == '.' && p[n - 3] == '.'
+                           ? F_TERM | F_ELLIPSIS
+                           : F_TERM;
+        }
+        if (c == ':' || c == ';') {
+                return F_TERM;
+        }
+        if (c == '?' || c == '!') {
+                return F_QTERM;
+        }
+        if (n >= 3 && p[n - 3] == 0xe2 && p[n - 2] == 0x80 && c == 0xa6) {
+                return F_TERM | F_ELLIPSIS; /* … */
+        }
+        return 0;
+}
+
+/*
+ * Computes a line's features and keys in one pass. The key folds ASCII case
+ * and drops spaces, ASCII punctuation and the punctuation of U+2000..U+203F
+ * and U+0080..U+00BF (curly quotes, dashes, bullets, «»), so that copies that
+ * differ only in those still match. kb is scratch of at least l->len bytes.
+ */
+static void line_features(const char *s, line_t *l, unsigned char *kb)
+{
+        const unsigned char *p = (const unsigned char *)s + l->off;
+        const unsigned char *e = p + l->len;
+        uint32_t words = 1, upper = 0, lower = 0, seps = 0;
+        size_t k = 0;
+        unsigned flags = 0;
+        int nonascii = 0;
+        l->pkey = 0;
+        for (const unsigned char *q = p; q < e; q++) {
+                unsigned char c = *q;
+                if (c < 0x80) {
+                        if (c >= 'a' && c <= 'z') {
+                                lower++;
+                                kb[k++] = c;
+                        } else if (c >= 'A' && c <= 'Z') {
+                                upper++;
+                                kb[k++] = (unsigned char)(c | 0x20);
+                        } else if (c >= '0' && c <= '9') {
+                                flags |= F_DIGIT;
+                                kb[k++] = c;
+                        } else if (c == ' ') {
+                                if (++words == PREFIX_WORDS + 1) {
+                                        l->pkey = XXH3_64bits(kb, k) | 1;
+                                }
+                                if (q + 2 < e && q[2] == ' ' &&
+                                    (q[1] == '|' || q[1] == '/' || q[1] == '>')) {
+                                        seps++;
+                                }
+                        }
+                        continue;
+                }
+                if (c == 0xe2 && q + 2 < e && q[1] == 0x80) {
+                        /* U+2000..U+203F: • (A2), · variants, › (BA) */
+                        if (q[2] == 0xa2 || q[2] == 0xba) {
+                                seps++;
+                        }
+                        q += 2;
+                        continue;
+                }
+                if (c == 0xc2 && q + 1 < e) {
+                        if (q[1] == 0xbb || q[1] == 0xb7) { /* » · */
+                                seps++;
+                        }
+                        q += 1;
+                        continue;
+                }
+                nonascii = 1;
+                kb[k++] = c;
+        }
+        l->words = words;
+        l->key = k ? (XXH3_64bits(kb, k) | 1) : 0;
+        flags |= line_ending(p, l->len);
+        if ((flags & F_TERM && words >= 4) || (flags & F_QTERM && words >= 10) ||
+            words >= 20) {
+                flags |= F_SENT;
+        }
+        if (p[0] >= 'A' && p[0] <= 'Z') {
+                flags |= F_UPSTART;
+        } else if (p[0] >= 'a' && p[0] <= 'z') {
+                flags |= F_LOWSTART;
+        } else if (p[0] >= 0x80) {
+                if (utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LU)) {
+                        flags |= F_UPSTART;
+                } else if (utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LL)) {
+                        flags |= F_LOWSTART;
+                }
+        }
+        if (lower == 0 && upper >= 2 && words <= 8 && !(flags & F_SENT) &&
+            !(nonascii && has_nonascii_lower(p, l->len))) {
+                flags |= F_CAPS;
+        }
+        if (!(flags & F_SENT) && words <= 12 &&
+            ((memmem(p, l->len, "://", 3) != NULL) ||
+             (l->len > 4 && memcmp(p, "www.", 4) == 0) ||
+             (words == 1 && memchr(p, '@', l->len) && memchr(p, '.', l->len)))) {
+                flags |= F_LINK;
+        }
+        if (seps >= 2 && words <= 4 * (seps + 1) && !(flags & F_SENT)) {
+                flags |= F_MENUSEP;
+        }
+        l->flags = (uint16_t)flags;
+}
+
+static int is_kept(const line_t *l)
+{
+        return l->reason == R_KEEP;
+}
+
+static int is_sent(const line_t *l)
+{
+        return (l->flags & F_SENT) != 0;
+}
+
+static uint32_t key_count(const ctx_t *c, const line_t *l)
+{
+        return l->key ? c->slots[l->slot].count : 1;
+}
+
+static uint32_t key_first(const ctx_t *c, const line_t *l, uint32_t self)
+{
+        return l->key ? c->slots[l->slot].first : self;
+}
+
+static size_t pow2_above(size_t n)
+{
+        size_t cap = 16;
+        while (cap < n * 2) {
+                cap *= 2;
+        }
+        return cap;
+}
+
+/* Fills the key table: the first line and count of each key. */
+static void index_keys(ctx_t *c)
+{
+        size_t cap = pow2_above(c->n);
+        c->slots = calloc(cap, sizeof(slot_t));
+        if (!c->slots) {
+                abort();
+        }
+        c->slot_mask = cap - 1;
+        for (uint32_t i = 0; i < c->n; i++) {
+                line_t *l = &c->L[i];
+                if (!l->key) {
+                        continue;
+                }
+                size_t h = (size_t)l->key & c->slot_mask;
+                while (c->slots[h].key && c->slots[h].key != l->key) {
+                        h = (h + 1) & c->slot_mask;
+                }
+                if (!c->slots[h].key) {
+                        c->slots[h] = (slot_t){.key = l->key, .first = i};
+                }
+                c->slots[h].count++;
+                l->slot = (uint32_t)h;
+        }
+}
+
+/*
+ * Truncated copies: a line ending in an ellipsis whose text (less the
+ * ellipsis and the cut last word) begins another line. Candidates are found
+ * through the hash of their first PREFIX_WORDS words; probing is capped, so
+ * the step stays linear on hostile input.
+ */
+static void mark_truncated(ctx_t *c)
+{
+        size_t cap = pow2_above(c->n), mask = cap - 1;
+        uint32_t *tab = malloc(cap * sizeof(uint32_t));
+        if (!tab) {
+                abort();
+        }
+        memset(tab, 0xff, cap * sizeof(uint32_t));
+        int any = 0;
+        for (uint32_t i = 0; i < c->n; i++) {
+                line_t *l = &c->L[i];
+                if (l->pkey && !(l->flags & F_ELLIPSIS) &&
+                    key_first(c, l, i) == i) {
+                        size_t h = (size_t)l->pkey & mask;
+                        while (tab[h] != UINT32_MAX) {
+                                h = (h + 1) & mask;
+                        }
+                        tab[h] = i;
+                        any = 1;
+                }
+        }
+        for (uint32_t i = 0; any && i < c->n; i++) {
+                line_t *t = &c->L[i];
+                if (!is_kept(t) || !(t->flags & F_ELLIPSIS) || !t->pkey) {
+                        continue;
+                }
+                const char *ts = c->s + t->off;
+                size_t plen = t->len;
+                while (plen > 0 && ts[plen - 1] != ' ') {
+                        plen--; /* the ellipsis and the word it cuts */
+                }
+                while (plen > 0 && ts[plen - 1] == ' ') {
+                        plen--;
+                }
+                size_t h = (size_t)t->pkey & mask;
+                for (int probes = 0; tab[h] != UINT32_MAX && probes < 64;
+                     probes++, h = (h + 1) & mask) {
+                        const line_t *f = &c->L[tab[h]];
+                        if (tab[h] != i && f->pkey == t->pkey && f->len > plen &&
+                            memcmp(c->s + f->off, ts, plen) == 0) {
+                                t->reason = R_TRUNCATED;
+                                break;
+                        }
+                }
+        }
+        free(tab);
+}
+
+/* Words of at least 4 bytes, for the teaser test: lower-cased ASCII, split
+ * at the same punctuation the keys ignore. Calls fn for each. */
+typedef struct wordset_s {
+        uint32_t *tab;
+        size_t mask, count; /* insertions stop at half full */
+} wordset_t;
+
+static void words_each(const char *s, size_t len, wordset_t *ws, int insert,
+                       uint32_t *seen, uint32_t *found)
+{
+        unsigned char buf[64];
+        size_t k = 0;
+        const unsigned char *p = (const unsigned char *)s, *e = p + len;
+        for (const unsigned char *q = p;; q++) {
+                int sep = q >= e;
+                if (!sep) {
+                        unsigned char ch = *q;
+                        if (ch < 0x80) {
+                                if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+                                        if (k < sizeof(buf)) {
+                                                buf[k++] = ch;
+                                        }
+                                        continue;
+                                }
+                                if (ch >= 'A' && ch <= 'Z') {
+                                        if (k < sizeof(buf)) {
+                                                buf[k++] = (unsigned char)(ch | 0x20);
+                                        }
+                                        continue;
+                                }
+                                sep = 1;
+                        } else if (ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
+                                q += 2;
+                                sep = 1;
+                        } else if (ch == 0xc2 && q + 1 < e) {
+                                q += 1;
+                                sep = 1;
+                        } else {
+                                if (k < sizeof(buf)) {
+                                        buf[k++] = ch;
+                                }
+                                continue;
+                        }
+                }
+                if (k >= 4) {
+                        uint32_t h = (uint32_t)XXH3_64bits(buf, k) | 1;
+                        size_t i = h & ws->mask;
+                        while (ws->tab[i] && ws->tab[i] != h) {
+                                i = (i + 1) & ws->mask;
+                        }
+                        if (insert) {
+                                if (!ws->tab[i] && ws->count < ws->mask / 2) {
+                                        ws->tab[i] = h;
+                                        ws->count++;
+                                }
+                        } else {
+                                (*seen)++;
+                                *found += ws->tab[i] == h;
+                        }
+                }
+                k = 0;
+                if (q >= e) {
+                        break;
+                }
+        }
+}
+
+/*
+ * Teasers: after a headline occurrence t, up to three sentence lines that
+ * end at a removed copy of the body, at another headline or at the end of
+ * the text, while the body itself lies elsewhere, and whose words (>= 60%)
+ * are the headline's and the body's. Returns the number of lines marked;
+ * the first teaser becomes *summary.
+ */
+static void mark_teasers(ctx_t *c, const char *title, char **summary)
+{
+        wordset_t ws = {0};
+        for (uint32_t t = 0; t < c->n; t++) {
+                if (c->L[t].reason != R_TITLE) {
+                        continue;
+                }
+                uint32_t block[3], nb = 0, j = t + 1;
+                int stop_copy = 0, stop_title = 0, ok = 1;
+                for (; j < c->n; j++) {
+                        line_t *l = &c->L[j];
+                        if (l->reason == R_TITLE) {
+                                stop_title = 1;
+                                break;
+                        }
+                        if (l->reason == R_REPEATED || l->reason == R_TRUNCATED) {
+                                stop_copy = 1;
+                                break;
+                        }
+                        if (!is_kept(l)) {
+                                continue;
+                        }
+                        if (is_sent(l) && l->words <= 80) {
+                                if (nb == 3) {
+                                        ok = 0;
+                                        break;
+                                }
+                                block[nb++] = j;
+                                continue;
+                        }
+                        if (!is_sent(l) && l->words <= 3) {
+                                continue; /* "Thumbnail", "Video" */
+                        }
+                        ok = 0;
+                        break;
+                }
+                if (!ok || nb == 0) {
+                        continue;
+                }
+                /* The body lies elsewhere: some kept sentence outside
+                 * [t, j). */
+                int body_elsewhere = 0;
+                for (uint32_t i = 0; i < c->n && !body_elsewhere; i++) {
+                        if ((i < t || i >= j) && is_kept(&c->L[i]) &&
+                            is_sent(&c->L[i])) {
+                                body_elsewhere = 1;
+                        }
+                }
+                if (!body_elsewhere ||
+                    !(stop_title || stop_copy || j == c->n)) {
+                        continue;
+                }
+                if (!ws.tab) {
+                        /* Sized for 64 words a line; a longer text only
+                         * fills it to half and stops adding. */
+                        size_t cap = pow2_above(c->n * 64 + 64);
+                        ws.tab = calloc(cap, sizeof(uint32_t));
+                        if (!ws.tab) {
+                                abort();
+                        }
+                        ws.mask = cap - 1;
+                        words_each(title, strlen(title), &ws, 1, NULL, NULL);
+                        for (uint32_t i = 0; i < c->n; i++) {
+                                const line_t *l = &c->L[i];
+                                if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
+                                        words_each(c->s + l->off, l->len, &ws, 1,
+                                                   NULL, NULL);
+                                }
+                        }
+                }
+                uint32_t seen = 0, found = 0;
+                for (uint32_t b = 0; b < nb; b++) {
+                        const line_t *l = &c->L[block[b]];
+                        words_each(c->s + l->off, l->len, &ws, 0, &seen, &found);
+                }
+                if (seen == 0 || found * 10 < seen * 6) {
+                        continue;
+                }
+                for (uint32_t b = 0; b < nb; b++) {
+                        line_t *l = &c->L[block[b]];
+                        l->reason = R_TEASER;
+                        if (!*summary) {
+                                *summary = xstrndup(c->s + l->off, l->len);
+                        }
+                }
+        }
+        free(ws.tab);
+}
+
+/* Whether kept lines in [from, to) read as a list of headlines with short
+ * teasers rather than as an article (see nf_clean_text()). */
+static int listing_shape(const ctx_t *c, size_t from, size_t to, int whole)
+{
+        uint32_t heads = 0, sents = 0, maxw = 0;
+        uint64_t sw = 0;
+        for (size_t i = from; i < to; i++) {
+                const line_t *l = &c->L[i];
+                if (!is_kept(l)) {
+                        continue;
+                }
+                if (is_sent(l)) {
+                        sents++;
+                        sw += l->words;
+                        maxw = l->words > maxw ? l->words : maxw;
+                } else if (l->words >= 3) {
+                        heads++;
+                }
+        }
+        if (whole) {
+                return heads >= 3 && heads + 1 >= sents && maxw <= 30 &&
+                       (sents == 0 || sw / sents <= 25);
+        }
+        return heads >= 2 && 2 * heads >= sents && maxw <= 40;
+}
+
+/* Index of the first (dir > 0) or last kept sentence line, or -1. */
+static long find_sent(const ctx_t *c, int dir)
+{
+        for (size_t k = 0; k < c->n; k++) {
+                size_t i = dir > 0 ? k : c->n - 1 - k;
+                if (is_kept(&c->L[i]) && is_sent(&c->L[i])) {
+                        return (long)i;
+                }
+        }
+        return -1;
+}
+
+/* Splits s into non-empty lines; returns the array (n lines), or NULL when
+ * there are more than max lines (*n is then the count so far). */
+static line_t *split_lines(const char *s, size_t len, size_t max, size_t *n,
+                           size_t *longest)
+{
+        size_t cap = 1;
+        for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p)));
+             p++) {
+                cap++;
+        }
+        line_t *L = calloc(cap, sizeof(line_t));
+        if (!L) {
+                abort();
+        }
+        size_t k = 0;
+        uint32_t block = 0;
+        const char *p = s, *end = s + len;
+        *longest = 0;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *e = nl ? nl : end;
+                if (e == p) {
+                        block++;
+                } else {
+                        if (max && k == max) {
+                                free(L);
+                                *n = k + 1;
+                                return NULL;
+                        }
+                        L[k++] = (line_t){.off = (uint32_t)(p - s),
+                                          .len = (uint32_t)(e - p),
+                                          .block = block};
+                        if ((size_t)(e - p) > *longest) {
+                                *longest = (size_t)(e - p);
+                        }
+                }
+                p = nl ? nl + 1 : end;
+        }
+        *n = k;
+        return L;
+}
+
+static int word_has_content(const unsigned char *p, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = p[i];
+                if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                    (c >= 0xc3 && c != 0xe2)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+int64_t nf_clean_word_count(const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s, *e = p + len;
+        int64_t n = 0;
+        while (p < e) {
+                while (p < e && (*p == ' ' || *p == '\n')) {
+                        p++;
+                }
+                const unsigned char *w = p;
+                while (p < e && *p != ' ' && *p != '\n') {
+                        p++;
+                }
+                if (p > w && word_has_content(w, (size_t)(p - w))) {
+                        n++;
+                }
+        }
+        return n;
+}
+
+/* Joins the kept lines: "\n\n" between paragraphs, one space where a line
+ * only continues the one before it (hard-wrapped text: same block, no end
+ * punctuation, next starts in lower case). */
+static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
+{
+        char *out = xrealloc(NULL, total + 2 * c->n + 1);
+        size_t o = 0;
+        long prev = -1;
+        for (size_t i = 0; i < c->n; i++) {
+                const line_t *l = &c->L[i];
+                if (!is_kept(l)) {
+                        continue;
+                }
+                if (prev >= 0) {
+                        const line_t *pl = &c->L[prev];
+                        if ((size_t)prev == i - 1 && pl->block == l->block &&
+                            !(pl->flags & (F_TERM | F_QTERM)) &&
+                            (l->flags & F_LOWSTART)) {
+                                out[o++] = ' ';
+                        } else {
+                                out[o++] = '\n';
+                                out[o++] = '\n';
+                                res->paragraphs++;
+                        }
+                } else {
+                        res->paragraphs++;
+                }
+                memcpy(out + o, c->s + l->off, l->len);
+                o += l->len;
+                prev = (long)i;
+        }
+        out[o] = '\0';
+        res->text = out;
+        res->text_len = o;
+        res->word_count = nf_clean_word_count(out, o);
+}
+
+/* Counts removed lines by reason and the runs of repeated lines. */
+static void count_removed(const ctx_t *c, nf_clean_result_t *res)
+{
+        int in_run = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                const line_t *l = &c->L[i];
+                res->removed[l->reason]++;
+                if (l->reason == R_REPEATED || l->reason == R_TRUNCATED) {
+                        res->repeated_blocks += !in_run;
+                        in_run = 1;
+                } else if (is_kept(l)) {
+                        in_run = 0;
+                }
+        }
+        res->removed[R_KEEP] = 0;
+}
+
+void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
+                   const char *s, size_t len, const char *title_hint,
+                   nf_clean_result_t *res)
+{
+        memset(res, 0, sizeof(*res));
+        ctx_t c = {.s = s, .rules = rules};
+        size_t longest;
+        c.L = split_lines(s, len, opts ? opts->max_lines : 0, &c.n, &longest);
+        res->lines_in = (uint32_t)c.n;
+        if (!c.L) {
+                res->status = NF_CLEAN_TOO_MANY_LINES;
+                res->text = xstrndup("", 0);
+                return;
+        }
+        unsigned char *kb = xrealloc(NULL, longest + 1);
+        for (size_t i = 0; i < c.n; i++) {
+                line_features(s, &c.L[i], kb);
+        }
+        index_keys(&c);
+
+        /* 1. Patterns, on lines short enough to be boilerplate. */
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        for (size_t i = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (l->len <= NF_CLEAN_PATTERN_MAX_LINE) {
+                        int r = rules_match(rules, md, s + l->off, l->len);
+                        if (r > 0) {
+                                l->reason = (uint8_t)r;
+                        }
+                }
+        }
+        pcre2_match_data_free(md);
+
+        /* 2. A comments header once the body has started: the rest is
+         * comments. */
+        for (size_t i = 0, sents = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (is_kept(l) && is_sent(l)) {
+                        sents++;
+                } else if (l->reason == R_COMMENTS && sents >= 2) {
+                        for (size_t j = i + 1; j < c.n; j++) {
+                                c.L[j].reason = R_COMMENTS;
+                        }
+                        break;
+                }
+        }
+
+        /* 3. Link and menu lines; repeated lines. Short labels seen more
+         * than once go entirely; of anything else the first copy stays. */
+        for (uint32_t i = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (!is_kept(l)) {
+                        continue;
+                }
+                if (l->flags & F_LINK) {
+                        l->reason = R_LINK;
+                } else if (l->flags & F_MENUSEP) {
+                        l->reason = R_MENU;
+                } else if (key_count(&c, l) >= 2 &&
+                           ((!is_sent(l) && l->words <= 3) ||
+                            key_first(&c, l, i) != i)) {
+                        l->reason = R_REPEATED;
+                }
+        }
+        mark_truncated(&c);
+
+        /* 4. Title: the caller's, else the headline: a short non-sentence
+         * line above the first sentence, a repeated one preferred, or a
+         * repeated one anywhere. */
+        long first = find_sent(&c, 1);
+        uint64_t tkey = 0;
+        char *title = NULL;
+        if (title_hint && *title_hint) {
+                line_t h = {.len = (uint32_t)strlen(title_hint)};
+                unsigned char *hk = xrealloc(NULL, h.len + 1);
+                line_features(title_hint, &h, hk);
+                free(hk);
+                tkey = h.key;
+        } else {
+                long best = -1;
+                size_t lim = first < 0 ? c.n : (size_t)first;
+                for (size_t pass = 0; pass < 2 && best < 0; pass++) {
+                        for (size_t i = 0; i < (pass ? c.n : lim); i++) {
+                                const line_t *l = &c.L[i];
+                                int cand = !is_sent(l) && l->words >= 3 &&
+                                           l->words <= 30 &&
+                                           !(l->flags & (F_LINK | F_MENUSEP)) &&
+                                           l->reason == R_KEEP;
+                                if (!cand) {
+                                        continue;
+                                }
+                                if (key_count(&c, l) >= 2) {
+                                        best = (long)i;
+                                        break;
+                                }
+                                if (!pass && best < 0) {
+                                        best = (long)i;
+                                }
+                        }
+                }
+                if (best >= 0) {
+                        tkey = c.L[best].key;
+                        title = xstrndup(s + c.L[best].off, c.L[best].len);
+                }
+        }
+        if (tkey) {
+                for (size_t i = 0; i < c.n; i++) {
+                        line_t *l = &c.L[i];
+                        if (l->key == tkey &&
+                            (is_kept(l) || l->reason == R_REPEATED)) {
+                                l->reason = R_TITLE;
+                        }
+                }
+        }
+
+        /* 5. Teasers, now that headlines and copies are known. */
+        mark_teasers(&c, title ? title : (title_hint ? title_hint : ""),
+                     &res->summary);
+
+        /* 6. Related-stories blocks: the headline list after the header,
+         * or, when the rest of the text is a list, all of it. */
+        for (size_t i = 0, sents = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (is_kept(l) && is_sent(l)) {
+                        sents++;
+                        continue;
+                }
+                if (l->reason != R_RELATED || sents == 0) {
+                        continue;
+                }
+                int all = listing_shape(&c, i + 1, c.n, 0);
+                for (size_t j = i + 1; j < c.n; j++) {
+                        line_t *m = &c.L[j];
+                        if (!all && is_kept(m) && is_sent(m)) {
+                                break;
+                        }
+                        if (is_kept(m)) {
+                                m->reason = R_RELATED;
+                        }
+                }
+        }
+
+        /* 7. Menus in the middle: ALL-CAPS labels not framed by prose, and
+         * runs of four or more short capitalised words. */
+        for (size_t i = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (!is_kept(l) || !(l->flags & F_CAPS)) {
+                        continue;
+                }
+                int framed = i > 0 && i + 1 < c.n && is_sent(&c.L[i - 1]) &&
+                             is_sent(&c.L[i + 1]);
+                if (!framed) {
+                        l->reason = R_MENU;
+                }
+        }
+        for (size_t i = 0; i < c.n;) {
+                size_t j = i;
+                while (j < c.n && is_kept(&c.L[j]) && !is_sent(&c.L[j]) &&
+                       c.L[j].words <= 3 && (c.L[j].flags & F_UPSTART) &&
+                       !(c.L[j].flags & F_DIGIT)) {
+                        j++;
+                }
+                if (j - i >= 4) {
+                        for (size_t k = i; k < j; k++) {
+                                c.L[k].reason = R_MENU;
+                        }
+                }
+                i = j > i ? j : i + 1;
+        }
+
+        /* 8. Short non-sentence lines before the first and after the last
+         * sentence. Before that, a text that is a list of headlines with
+         * short teasers is no article. */
+        first = find_sent(&c, 1);
+        long last = find_sent(&c, -1);
+        if (first >= 0 && listing_shape(&c, (size_t)first, (size_t)last + 1, 1)) {
+                res->status = NF_CLEAN_NO_ARTICLE;
+        }
+        for (size_t i = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                if (is_kept(l) && (first < 0 || (long)i < first)) {
+                        l->reason = R_TOP;
+                } else if (is_kept(l) && (long)i > last) {
+                        l->reason = R_BOTTOM;
+                }
+        }
+
+        count_removed(&c, res);
+        size_t total = 0;
+        for (size_t i = 0; i < c.n; i++) {
+                total += is_kept(&c.L[i]) ? c.L[i].len : 0;
+        }
+        if (first < 0) {
+                res->status = NF_CLEAN_EMPTY;
+        }
+        if (res->status == NF_CLEAN_OK) {
+                join_kept(&c, res, total);
+                res->title = title;
+                title = NULL;
+        } else {
+                res->text = xstrndup("", 0);
+        }
+        free(title);
+        free(kb);
+        free(c.slots);
+        free(c.L);
+}
+
+void nf_clean_paragraphs(const char *s, size_t len, nf_clean_result_t *res)
+{
+        memset(res, 0, sizeof(*res));
+        char *out = xrealloc(NULL, 2 * len + 1);
+        size_t o = 0;
+        const char *p = s, *end = s + len;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *e = nl ? nl : end;
+                if (e > p) {
+                        res->lines_in++;
+                        if (o) {
+                                out[o++] = '\n';
+                                out[o++] = '\n';
+                        }
+                        memcpy(out + o, p, (size_t)(e - p));
+                        o += (size_t)(e - p);
+                        res->paragraphs++;
+                }
+                p = nl ? nl + 1 : end;
+        }
+        out[o] = '\0';
+        res->text = out;
+        res->text_len = o;
+        res->word_count = nf_clean_word_count(out, o);
+        if (res->word_count == 0) {
+                res->status = NF_CLEAN_EMPTY;
+        }
+}
+
+void nf_clean_result_fini(nf_clean_result_t *res)
+{
+        free(res->text);
+        free(res->title);
+        free(res->summary);
+        memset(res, 0, sizeof(*res));
+}
