@@ -430,11 +430,12 @@ enum {
         F_MENUSEP = 1 << 6,   /* short items between | • · › » separators */
         F_DIGIT = 1 << 7,     /* holds a digit */
         F_UPSTART = 1 << 8,   /* starts with an upper-case letter */
-        F_LOWSTART = 1 << 9,  /* starts with a lower-case letter */
 };
 
-/* Short lines: at most this many words and not a sentence. */
+/* Truncated copies are found by the hash of their first PREFIX_WORDS words. */
 #define PREFIX_WORDS 8
+/* Shortest line that hard-wrapped text is assumed to have (bytes). */
+#define WRAP_MIN 30
 
 typedef struct line_s {
         uint32_t off, len;
@@ -535,6 +536,51 @@ static unsigned line_ending(const unsigned char *p, size_t n)
         return 0;
 }
 
+/* Whether the text at p starts with a lower-case letter. */
+static int starts_lower(const unsigned char *p, size_t n)
+{
+        if (n == 0) {
+                return 0;
+        }
+        if (p[0] < 0x80) {
+                return p[0] >= 'a' && p[0] <= 'z';
+        }
+        return utf8_is_cat(p, n, UTF8PROC_CATEGORY_LL);
+}
+
+/* Whether the text at p starts with a word in lower case: lower-case
+ * letters up to a space, punctuation or the end ("while", "kilometres,"),
+ * not "www.example.com" or "iPhone". */
+static int starts_word(const unsigned char *p, size_t n)
+{
+        if (!starts_lower(p, n)) {
+                return 0;
+        }
+        for (size_t i = 0; i < n && p[i] != ' '; i++) {
+                if (p[i] < 0x80 && !(p[i] >= 'a' && p[i] <= 'z')) {
+                        return (p[i] == ',' || p[i] == ';' || p[i] == '.') &&
+                               (i + 1 == n || p[i + 1] == ' ');
+                }
+        }
+        return 1;
+}
+
+/* Copies n bytes of a (possibly merged) line, its '\n' read as spaces. */
+static void copy_line(char *dst, const char *src, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                dst[i] = src[i] == '\n' ? ' ' : src[i];
+        }
+}
+
+static char *line_dup(const char *src, size_t n)
+{
+        char *d = xrealloc(NULL, n + 1);
+        copy_line(d, src, n);
+        d[n] = '\0';
+        return d;
+}
+
 /*
  * Computes a line's features and keys in one pass. The key folds ASCII case
  * and drops spaces, ASCII punctuation and the punctuation of U+2000..U+203F
@@ -562,7 +608,7 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                         } else if (c >= '0' && c <= '9') {
                                 flags |= F_DIGIT;
                                 kb[k++] = c;
-                        } else if (c == ' ') {
+                        } else if (c == ' ' || c == '\n') {
                                 if (++words == PREFIX_WORDS + 1) {
                                         l->pkey = XXH3_64bits(kb, k) | 1;
                                 }
@@ -600,14 +646,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         }
         if (p[0] >= 'A' && p[0] <= 'Z') {
                 flags |= F_UPSTART;
-        } else if (p[0] >= 'a' && p[0] <= 'z') {
-                flags |= F_LOWSTART;
-        } else if (p[0] >= 0x80) {
-                if (utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LU)) {
-                        flags |= F_UPSTART;
-                } else if (utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LL)) {
-                        flags |= F_LOWSTART;
-                }
+        } else if (p[0] >= 0x80 && utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LU)) {
+                flags |= F_UPSTART;
         }
         if (lower == 0 && upper >= 2 && words <= 8 && !(flags & F_SENT) &&
             !(nonascii && has_nonascii_lower(p, l->len))) {
@@ -734,15 +774,77 @@ static void mark_truncated(ctx_t *c)
         free(tab);
 }
 
-/* Words of at least 4 bytes, for the teaser test: lower-cased ASCII, split
- * at the same punctuation the keys ignore. Calls fn for each. */
+/*
+ * Word sets, for the teaser and listing tests: words of at least 4 bytes,
+ * ASCII lower-cased, split at the punctuation the keys ignore, hashed. Each
+ * word remembers the line it came from, or SHARED once a second line has
+ * it. The table is sized for the words that go in and never more than half
+ * full.
+ */
+#define SHARED UINT32_MAX
+
 typedef struct wordset_s {
-        uint32_t *tab;
-        size_t mask, count; /* insertions stop at half full */
+        uint32_t *h, *tag;
+        size_t mask, count;
+        uint32_t cur;         /* tag of the words being added */
+        uint32_t seen, found; /* probe counters */
 } wordset_t;
 
-static void words_each(const char *s, size_t len, wordset_t *ws, int insert,
-                       uint32_t *seen, uint32_t *found)
+static void ws_init(wordset_t *ws, size_t words)
+{
+        size_t cap = pow2_above(words + 8);
+        ws->h = calloc(cap, sizeof(uint32_t));
+        ws->tag = calloc(cap, sizeof(uint32_t));
+        if (!ws->h || !ws->tag) {
+                abort();
+        }
+        ws->mask = cap - 1;
+        ws->count = ws->seen = ws->found = 0;
+}
+
+static void ws_fini(wordset_t *ws)
+{
+        free(ws->h);
+        free(ws->tag);
+}
+
+static size_t ws_slot(const wordset_t *ws, uint32_t h)
+{
+        size_t i = h & ws->mask;
+        while (ws->h[i] && ws->h[i] != h) {
+                i = (i + 1) & ws->mask;
+        }
+        return i;
+}
+
+static void ws_add(wordset_t *ws, uint32_t h)
+{
+        size_t i = ws_slot(ws, h);
+        if (!ws->h[i] && ws->count < ws->mask / 2) {
+                ws->h[i] = h;
+                ws->tag[i] = ws->cur;
+                ws->count++;
+        } else if (ws->h[i] && ws->tag[i] != ws->cur) {
+                ws->tag[i] = SHARED;
+        }
+}
+
+static void ws_probe(wordset_t *ws, uint32_t h)
+{
+        ws->seen++;
+        ws->found += ws->h[ws_slot(ws, h)] == h;
+}
+
+static void ws_probe_shared(wordset_t *ws, uint32_t h)
+{
+        size_t i = ws_slot(ws, h);
+        ws->seen++;
+        ws->found += ws->h[i] == h && ws->tag[i] == SHARED;
+}
+
+/* Calls fn(ws, hash) for each word of s. */
+static void words_each(const char *s, size_t len, wordset_t *ws,
+                       void (*fn)(wordset_t *, uint32_t))
 {
         unsigned char buf[64];
         size_t k = 0;
@@ -751,48 +853,27 @@ static void words_each(const char *s, size_t len, wordset_t *ws, int insert,
                 int sep = q >= e;
                 if (!sep) {
                         unsigned char ch = *q;
-                        if (ch < 0x80) {
-                                if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-                                        if (k < sizeof(buf)) {
-                                                buf[k++] = ch;
-                                        }
-                                        continue;
-                                }
-                                if (ch >= 'A' && ch <= 'Z') {
-                                        if (k < sizeof(buf)) {
-                                                buf[k++] = (unsigned char)(ch | 0x20);
-                                        }
-                                        continue;
-                                }
-                                sep = 1;
-                        } else if (ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
+                        if (ch >= 'A' && ch <= 'Z') {
+                                ch |= 0x20;
+                        }
+                        if (ch >= 0x80 && ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
                                 q += 2;
                                 sep = 1;
                         } else if (ch == 0xc2 && q + 1 < e) {
                                 q += 1;
                                 sep = 1;
-                        } else {
+                        } else if ((ch >= 'a' && ch <= 'z') ||
+                                   (ch >= '0' && ch <= '9') || ch >= 0x80) {
                                 if (k < sizeof(buf)) {
                                         buf[k++] = ch;
                                 }
                                 continue;
+                        } else {
+                                sep = 1;
                         }
                 }
                 if (k >= 4) {
-                        uint32_t h = (uint32_t)XXH3_64bits(buf, k) | 1;
-                        size_t i = h & ws->mask;
-                        while (ws->tab[i] && ws->tab[i] != h) {
-                                i = (i + 1) & ws->mask;
-                        }
-                        if (insert) {
-                                if (!ws->tab[i] && ws->count < ws->mask / 2) {
-                                        ws->tab[i] = h;
-                                        ws->count++;
-                                }
-                        } else {
-                                (*seen)++;
-                                *found += ws->tab[i] == h;
-                        }
+                        fn(ws, (uint32_t)XXH3_64bits(buf, k) | 1);
                 }
                 k = 0;
                 if (q >= e) {
@@ -801,40 +882,35 @@ static void words_each(const char *s, size_t len, wordset_t *ws, int insert,
         }
 }
 
+/* Teasers looked at, at most: each costs a pass over the text. */
+#define TEASER_MAX_CANDIDATES 8
+
 /*
  * Teasers: after a headline occurrence t, up to three sentence lines that
  * end at a removed copy of the body, at another headline or at the end of
  * the text, while the body itself lies elsewhere, and whose words (>= 60%)
- * are the headline's and the body's. Returns the number of lines marked;
- * the first teaser becomes *summary.
+ * are the headline's and the body's. The first teaser becomes *summary.
  */
 static void mark_teasers(ctx_t *c, const char *title, char **summary)
 {
-        wordset_t ws = {0};
-        for (uint32_t t = 0; t < c->n; t++) {
+        int candidates = 0;
+        for (uint32_t t = 0; t < c->n && candidates < TEASER_MAX_CANDIDATES; t++) {
                 if (c->L[t].reason != R_TITLE) {
                         continue;
                 }
                 uint32_t block[3], nb = 0, j = t + 1;
-                int stop_copy = 0, stop_title = 0, ok = 1;
+                int stop = 0, ok = 1;
                 for (; j < c->n; j++) {
                         line_t *l = &c->L[j];
-                        if (l->reason == R_TITLE) {
-                                stop_title = 1;
-                                break;
-                        }
-                        if (l->reason == R_REPEATED || l->reason == R_TRUNCATED) {
-                                stop_copy = 1;
+                        if (l->reason == R_TITLE || l->reason == R_REPEATED ||
+                            l->reason == R_TRUNCATED) {
+                                stop = 1;
                                 break;
                         }
                         if (!is_kept(l)) {
                                 continue;
                         }
-                        if (is_sent(l) && l->words <= 80) {
-                                if (nb == 3) {
-                                        ok = 0;
-                                        break;
-                                }
+                        if (is_sent(l) && l->words <= 80 && nb < 3) {
                                 block[nb++] = j;
                                 continue;
                         }
@@ -844,83 +920,94 @@ static void mark_teasers(ctx_t *c, const char *title, char **summary)
                         ok = 0;
                         break;
                 }
-                if (!ok || nb == 0) {
+                if (!ok || nb == 0 || !(stop || j == c->n)) {
                         continue;
                 }
-                /* The body lies elsewhere: some kept sentence outside
-                 * [t, j). */
-                int body_elsewhere = 0;
-                for (uint32_t i = 0; i < c->n && !body_elsewhere; i++) {
-                        if ((i < t || i >= j) && is_kept(&c->L[i]) &&
-                            is_sent(&c->L[i])) {
-                                body_elsewhere = 1;
+                /* The body lies elsewhere: kept sentences outside [t, j). */
+                size_t body_words = 0;
+                for (uint32_t i = 0; i < c->n; i++) {
+                        const line_t *l = &c->L[i];
+                        if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
+                                body_words += l->words;
                         }
                 }
-                if (!body_elsewhere ||
-                    !(stop_title || stop_copy || j == c->n)) {
+                if (body_words == 0) {
                         continue;
                 }
-                if (!ws.tab) {
-                        /* Sized for 64 words a line; a longer text only
-                         * fills it to half and stops adding. */
-                        size_t cap = pow2_above(c->n * 64 + 64);
-                        ws.tab = calloc(cap, sizeof(uint32_t));
-                        if (!ws.tab) {
-                                abort();
-                        }
-                        ws.mask = cap - 1;
-                        words_each(title, strlen(title), &ws, 1, NULL, NULL);
-                        for (uint32_t i = 0; i < c->n; i++) {
-                                const line_t *l = &c->L[i];
-                                if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
-                                        words_each(c->s + l->off, l->len, &ws, 1,
-                                                   NULL, NULL);
-                                }
+                candidates++;
+                wordset_t ws;
+                ws_init(&ws, body_words + strlen(title));
+                words_each(title, strlen(title), &ws, ws_add);
+                for (uint32_t i = 0; i < c->n; i++) {
+                        const line_t *l = &c->L[i];
+                        if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
+                                words_each(c->s + l->off, l->len, &ws, ws_add);
                         }
                 }
-                uint32_t seen = 0, found = 0;
                 for (uint32_t b = 0; b < nb; b++) {
                         const line_t *l = &c->L[block[b]];
-                        words_each(c->s + l->off, l->len, &ws, 0, &seen, &found);
+                        words_each(c->s + l->off, l->len, &ws, ws_probe);
                 }
-                if (seen == 0 || found * 10 < seen * 6) {
-                        continue;
-                }
-                for (uint32_t b = 0; b < nb; b++) {
+                int teaser = ws.seen > 0 && ws.found * 10 >= ws.seen * 6;
+                ws_fini(&ws);
+                for (uint32_t b = 0; teaser && b < nb; b++) {
                         line_t *l = &c->L[block[b]];
                         l->reason = R_TEASER;
                         if (!*summary) {
-                                *summary = xstrndup(c->s + l->off, l->len);
+                                *summary = line_dup(c->s + l->off, l->len);
                         }
                 }
         }
-        free(ws.tab);
 }
 
-/* Whether kept lines in [from, to) read as a list of headlines with short
- * teasers rather than as an article (see nf_clean_text()). */
-static int listing_shape(const ctx_t *c, size_t from, size_t to, int whole)
+/*
+ * Whether the kept lines in [from, to) read as a list of headlines with
+ * one-paragraph teasers rather than as an article: at least min_heads
+ * headline-like lines, no two sentence paragraphs in a row, none longer
+ * than 40 words, and items about different things (under 30% of their
+ * words shared with another item). An explainer whose every paragraph sits
+ * under a subheading shares its vocabulary and is kept.
+ */
+static int listing_shape(const ctx_t *c, size_t from, size_t to,
+                         uint32_t min_heads)
 {
-        uint32_t heads = 0, sents = 0, maxw = 0;
-        uint64_t sw = 0;
+        uint32_t heads = 0, maxw = 0, run = 0, maxrun = 0;
+        size_t words = 0;
         for (size_t i = from; i < to; i++) {
                 const line_t *l = &c->L[i];
                 if (!is_kept(l)) {
                         continue;
                 }
+                words += l->words;
                 if (is_sent(l)) {
-                        sents++;
-                        sw += l->words;
                         maxw = l->words > maxw ? l->words : maxw;
-                } else if (l->words >= 3) {
-                        heads++;
+                        maxrun = ++run > maxrun ? run : maxrun;
+                        continue;
+                }
+                run = 0;
+                heads += l->words >= 3;
+        }
+        if (heads < min_heads || maxrun > 1 || maxw > 40) {
+                return 0;
+        }
+        wordset_t ws;
+        ws_init(&ws, words);
+        for (size_t i = from; i < to; i++) {
+                const line_t *l = &c->L[i];
+                if (is_kept(l)) {
+                        ws.cur = (uint32_t)i;
+                        words_each(c->s + l->off, l->len, &ws, ws_add);
                 }
         }
-        if (whole) {
-                return heads >= 3 && heads + 1 >= sents && maxw <= 30 &&
-                       (sents == 0 || sw / sents <= 25);
+        for (size_t i = from; i < to; i++) {
+                const line_t *l = &c->L[i];
+                if (is_kept(l)) {
+                        words_each(c->s + l->off, l->len, &ws, ws_probe_shared);
+                }
         }
-        return heads >= 2 && 2 * heads >= sents && maxw <= 40;
+        int listing = ws.found * 10 < ws.seen * 3;
+        ws_fini(&ws);
+        return listing;
 }
 
 /* Index of the first (dir > 0) or last kept sentence line, or -1. */
@@ -1008,9 +1095,7 @@ int64_t nf_clean_word_count(const char *s, size_t len)
         return n;
 }
 
-/* Joins the kept lines: "\n\n" between paragraphs, one space where a line
- * only continues the one before it (hard-wrapped text: same block, no end
- * punctuation, next starts in lower case). */
+/* Joins the kept lines with "\n\n". */
 static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
 {
         char *out = xrealloc(NULL, total + 2 * c->n + 1);
@@ -1022,20 +1107,11 @@ static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
                         continue;
                 }
                 if (prev >= 0) {
-                        const line_t *pl = &c->L[prev];
-                        if ((size_t)prev == i - 1 && pl->block == l->block &&
-                            !(pl->flags & (F_TERM | F_QTERM)) &&
-                            (l->flags & F_LOWSTART)) {
-                                out[o++] = ' ';
-                        } else {
-                                out[o++] = '\n';
-                                out[o++] = '\n';
-                                res->paragraphs++;
-                        }
-                } else {
-                        res->paragraphs++;
+                        out[o++] = '\n';
+                        out[o++] = '\n';
                 }
-                memcpy(out + o, c->s + l->off, l->len);
+                res->paragraphs++;
+                copy_line(out + o, c->s + l->off, l->len);
                 o += l->len;
                 prev = (long)i;
         }
@@ -1045,7 +1121,8 @@ static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
         res->word_count = nf_clean_word_count(out, o);
 }
 
-/* Counts removed lines by reason and the runs of repeated lines. */
+/* Counts removed lines by reason and the runs of consecutive repeated
+ * lines (repeated blocks). */
 static void count_removed(const ctx_t *c, nf_clean_result_t *res)
 {
         int in_run = 0;
@@ -1055,7 +1132,7 @@ static void count_removed(const ctx_t *c, nf_clean_result_t *res)
                 if (l->reason == R_REPEATED || l->reason == R_TRUNCATED) {
                         res->repeated_blocks += !in_run;
                         in_run = 1;
-                } else if (is_kept(l)) {
+                } else {
                         in_run = 0;
                 }
         }
@@ -1076,12 +1153,6 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 res->text = xstrndup("", 0);
                 return;
         }
-        unsigned char *kb = xrealloc(NULL, longest + 1);
-        for (size_t i = 0; i < c.n; i++) {
-                line_features(s, &c.L[i], kb);
-        }
-        index_keys(&c);
-
         /* 1. Patterns, on lines short enough to be boilerplate. */
         pcre2_match_data *md = pcre2_match_data_create(1, NULL);
         for (size_t i = 0; i < c.n; i++) {
@@ -1095,7 +1166,35 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         }
         pcre2_match_data_free(md);
 
-        /* 2. A comments header once the body has started: the rest is
+        /* 2. Hard-wrapped text: a kept line of WRAP_MIN bytes or more that
+         * does not end a sentence continues into the next kept line of its
+         * block when that one starts with a lower-case word. A merged line spans the '\n' between the
+         * two, which the features and the output read as a space. */
+        size_t k = 0;
+        longest = 0;
+        for (size_t i = 0; i < c.n; i++) {
+                line_t *l = &c.L[i];
+                line_t *p = k ? &c.L[k - 1] : NULL;
+                if (p && p->reason == R_KEEP && l->reason == R_KEEP &&
+                    p->block == l->block && p->len >= WRAP_MIN &&
+                    !(line_ending((const unsigned char *)s + p->off, p->len) &
+                      (F_TERM | F_QTERM)) &&
+                    starts_word((const unsigned char *)s + l->off, l->len)) {
+                        p->len = l->off + l->len - p->off;
+                } else {
+                        c.L[k++] = *l;
+                        p = &c.L[k - 1];
+                }
+                longest = p->len > longest ? p->len : longest;
+        }
+        c.n = k;
+        unsigned char *kb = xrealloc(NULL, longest + 1);
+        for (size_t i = 0; i < c.n; i++) {
+                line_features(s, &c.L[i], kb);
+        }
+        index_keys(&c);
+
+        /* 3. A comments header once the body has started: the rest is
          * comments. */
         for (size_t i = 0, sents = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
@@ -1109,7 +1208,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 }
         }
 
-        /* 3. Link and menu lines; repeated lines. Short labels seen more
+        /* 4. Link and menu lines; repeated lines. Short labels seen more
          * than once go entirely; of anything else the first copy stays. */
         for (uint32_t i = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
@@ -1128,9 +1227,10 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         }
         mark_truncated(&c);
 
-        /* 4. Title: the caller's, else the headline: a short non-sentence
-         * line above the first sentence, a repeated one preferred, or a
-         * repeated one anywhere. */
+        /* 5. Title: the caller's, else the headline: the short
+         * non-sentence line nearest above the first sentence (bylines and
+         * dates are gone by now), a repeated one preferred; else a repeated
+         * one anywhere. ALL-CAPS lines are labels, not headlines. */
         long first = find_sent(&c, 1);
         uint64_t tkey = 0;
         char *title = NULL;
@@ -1143,28 +1243,26 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         } else {
                 long best = -1;
                 size_t lim = first < 0 ? c.n : (size_t)first;
-                for (size_t pass = 0; pass < 2 && best < 0; pass++) {
+                for (int pass = 0; pass < 2 && best < 0; pass++) {
                         for (size_t i = 0; i < (pass ? c.n : lim); i++) {
                                 const line_t *l = &c.L[i];
-                                int cand = !is_sent(l) && l->words >= 3 &&
-                                           l->words <= 30 &&
-                                           !(l->flags & (F_LINK | F_MENUSEP)) &&
-                                           l->reason == R_KEEP;
-                                if (!cand) {
+                                if (is_sent(l) || l->words < 3 || l->words > 30 ||
+                                    (l->flags & (F_LINK | F_MENUSEP | F_CAPS)) ||
+                                    !is_kept(l)) {
                                         continue;
                                 }
                                 if (key_count(&c, l) >= 2) {
                                         best = (long)i;
                                         break;
                                 }
-                                if (!pass && best < 0) {
+                                if (!pass) {
                                         best = (long)i;
                                 }
                         }
                 }
                 if (best >= 0) {
                         tkey = c.L[best].key;
-                        title = xstrndup(s + c.L[best].off, c.L[best].len);
+                        title = line_dup(s + c.L[best].off, c.L[best].len);
                 }
         }
         if (tkey) {
@@ -1177,11 +1275,11 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 }
         }
 
-        /* 5. Teasers, now that headlines and copies are known. */
+        /* 6. Teasers, now that headlines and copies are known. */
         mark_teasers(&c, title ? title : (title_hint ? title_hint : ""),
                      &res->summary);
 
-        /* 6. Related-stories blocks: the headline list after the header,
+        /* 7. Related-stories blocks: the headline list after the header,
          * or, when the rest of the text is a list, all of it. */
         for (size_t i = 0, sents = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
@@ -1192,7 +1290,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 if (l->reason != R_RELATED || sents == 0) {
                         continue;
                 }
-                int all = listing_shape(&c, i + 1, c.n, 0);
+                int all = listing_shape(&c, i + 1, c.n, 2);
                 for (size_t j = i + 1; j < c.n; j++) {
                         line_t *m = &c.L[j];
                         if (!all && is_kept(m) && is_sent(m)) {
@@ -1204,7 +1302,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 }
         }
 
-        /* 7. Menus in the middle: ALL-CAPS labels not framed by prose, and
+        /* 8. Menus in the middle: ALL-CAPS labels not framed by prose, and
          * runs of four or more short capitalised words. */
         for (size_t i = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
@@ -1224,20 +1322,18 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                        !(c.L[j].flags & F_DIGIT)) {
                         j++;
                 }
-                if (j - i >= 4) {
-                        for (size_t k = i; k < j; k++) {
-                                c.L[k].reason = R_MENU;
-                        }
+                for (size_t m = i; j - i >= 4 && m < j; m++) {
+                        c.L[m].reason = R_MENU;
                 }
                 i = j > i ? j : i + 1;
         }
 
-        /* 8. Short non-sentence lines before the first and after the last
+        /* 9. Short non-sentence lines before the first and after the last
          * sentence. Before that, a text that is a list of headlines with
          * short teasers is no article. */
         first = find_sent(&c, 1);
         long last = find_sent(&c, -1);
-        if (first >= 0 && listing_shape(&c, (size_t)first, (size_t)last + 1, 1)) {
+        if (first >= 0 && listing_shape(&c, (size_t)first, (size_t)last + 1, 3)) {
                 res->status = NF_CLEAN_NO_ARTICLE;
         }
         for (size_t i = 0; i < c.n; i++) {
