@@ -799,7 +799,7 @@ static void ws_init(wordset_t *ws, size_t words)
                 abort();
         }
         ws->mask = cap - 1;
-        ws->count = ws->seen = ws->found = 0;
+        ws->count = ws->seen = ws->found = ws->cur = 0;
 }
 
 static void ws_fini(wordset_t *ws)

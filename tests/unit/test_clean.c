@@ -479,6 +479,8 @@ static void test_threads(void **state)
         for (int i = 0; i < 4; i++) {
                 assert_int_equal(jobs[i].mismatches, 0);
                 assert_string_equal(jobs[i].first, jobs[0].first);
+        }
+        for (int i = 0; i < 4; i++) {
                 free(jobs[i].first);
         }
         free(json);
