@@ -54,14 +54,21 @@ static const char *const fixed_reasons[R__FIXED] = {
 
 /* Patterns are matched in groups: up to GROUP_MAX patterns joined into one
  * alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..." whose mark names the branch
- * that matched. A pattern that could change the meaning of its neighbours
- * (backreferences, named groups, verbs, '#' comments) is matched alone. */
-#define GROUP_MAX 64
+ * that matched: one JIT call per line instead of one per pattern. A pattern
+ * that could change the meaning of its neighbours (backreferences, named
+ * groups, verbs, '#' comments) is matched alone, and so is a pattern with
+ * "@if" trigger words, which runs only on lines holding one of them. */
+#define GROUP_MAX 128
+#define TRIGGERS_MAX 64
+/* Lines of more words are only tried against patterns with "@if" words. */
+#define PATTERN_SHORT_WORDS 24
 
 typedef struct matcher_s {
         pcre2_code *re;
         int grouped;   /* marks name the pattern */
+        int jit;       /* JIT-compiled: pcre2_jit_match() */
         uint32_t pat;  /* the pattern when not grouped */
+        uint64_t trig; /* trigger words (bits); 0: every line */
 } matcher_t;
 
 struct nf_clean_rules_s {
@@ -76,6 +83,14 @@ struct nf_clean_rules_s {
         char *grp;
         size_t grp_len, grp_cap, grp_n;
         uint32_t grp_first;
+        /* "@if" trigger words, ASCII lower-cased, chained by their first
+         * two bytes for a one-pass scan of a line: first_trig[bigram] is
+         * 1 + the first word with that bigram, next_trig[w] 1 + the next */
+        char *trig[TRIGGERS_MAX];
+        size_t trig_len[TRIGGERS_MAX];
+        int ntrig;
+        uint8_t first_trig[65536];
+        uint8_t next_trig[TRIGGERS_MAX];
 };
 
 #define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
@@ -98,7 +113,7 @@ static char *xstrndup(const char *s, size_t n)
 }
 
 static void add_matcher(nf_clean_rules_t *r, pcre2_code *re, int grouped,
-                        uint32_t pat)
+                        uint32_t pat, uint64_t trig)
 {
         if (r->nm == r->m_cap) {
                 r->m_cap = r->m_cap ? r->m_cap * 2 : 16;
@@ -106,8 +121,9 @@ static void add_matcher(nf_clean_rules_t *r, pcre2_code *re, int grouped,
         }
         /* JIT failure (no JIT on this CPU) leaves the interpreter: slower,
          * same results. */
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-        r->m[r->nm++] = (matcher_t){.re = re, .grouped = grouped, .pat = pat};
+        int jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+        r->m[r->nm++] = (matcher_t){
+            .re = re, .grouped = grouped, .jit = jit, .pat = pat, .trig = trig};
 }
 
 static pcre2_code *compile(const char *pat, size_t len, int *err,
@@ -127,12 +143,12 @@ static void flush_group(nf_clean_rules_t *r, char **pats, size_t *lens)
         PCRE2_SIZE off;
         pcre2_code *re = compile(r->grp, r->grp_len, &err, &off);
         if (re) {
-                add_matcher(r, re, 1, 0);
+                add_matcher(r, re, 1, 0, 0);
         } else {
                 for (size_t i = 0; i < r->grp_n; i++) {
                         re = compile(pats[i], lens[i], &err, &off);
                         if (re) {
-                                add_matcher(r, re, 0, r->grp_first + (uint32_t)i);
+                                add_matcher(r, re, 0, r->grp_first + (uint32_t)i, 0);
                         }
                 }
         }
@@ -178,14 +194,77 @@ static int groupable(const pcre2_code *re, const char *p, size_t n)
                !memmem(p, n, "(*", 2);
 }
 
+/* Adds the words of an "@if" line; sets *mask to their bits. Returns 0, or
+ * -1 with errstr. */
+static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
+                        uint64_t *mask, const char *name, int lineno,
+                        char *errstr, size_t errstr_size)
+{
+        *mask = 0;
+        size_t i = 0;
+        while (i < n) {
+                while (i < n && p[i] == ' ') {
+                        i++;
+                }
+                size_t w = i;
+                while (i < n && p[i] != ' ') {
+                        i++;
+                }
+                size_t k = i - w;
+                if (k == 0) {
+                        continue;
+                }
+                char word[64];
+                if (k < 2 || k >= sizeof(word)) {
+                        snprintf(errstr, errstr_size,
+                                 "%s:%d: @if word '%.*s' must be 2 to 63 bytes",
+                                 name, lineno, (int)k, p + w);
+                        return -1;
+                }
+                for (size_t j = 0; j < k; j++) {
+                        char ch = p[w + j];
+                        word[j] = (ch >= 'A' && ch <= 'Z') ? (char)(ch | 0x20) : ch;
+                }
+                int t = 0;
+                while (t < r->ntrig &&
+                       !(r->trig_len[t] == k && memcmp(r->trig[t], word, k) == 0)) {
+                        t++;
+                }
+                if (t == r->ntrig) {
+                        if (r->ntrig == TRIGGERS_MAX) {
+                                snprintf(errstr, errstr_size,
+                                         "%s:%d: too many @if words (at most %d)",
+                                         name, lineno, TRIGGERS_MAX);
+                                return -1;
+                        }
+                        r->trig[t] = xstrndup(word, k);
+                        r->trig_len[t] = k;
+                        unsigned b = (unsigned)(unsigned char)word[0] << 8 |
+                                     (unsigned char)word[1];
+                        r->next_trig[t] = r->first_trig[b];
+                        r->first_trig[b] = (uint8_t)(t + 1);
+                        r->ntrig++;
+                }
+                *mask |= 1ull << t;
+        }
+        if (!*mask) {
+                snprintf(errstr, errstr_size, "%s:%d: @if without words", name,
+                         lineno);
+                return -1;
+        }
+        return 0;
+}
+
 /*
  * Adds the patterns of one file's text: one pattern per line, '#' comment
- * lines, blank lines, "@reason NAME" lines. Returns 0 or -1 with errstr.
+ * lines, blank lines, "@reason NAME" lines, "@if WORD..." lines (for the
+ * next pattern). Returns 0 or -1 with errstr.
  */
 static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                        size_t len, char *errstr, size_t errstr_size)
 {
         int reason = reason_index(r, "pattern", 7);
+        uint64_t trig = 0; /* "@if" words for the next pattern */
         char *pats[GROUP_MAX];
         size_t lens[GROUP_MAX];
         int lineno = 0;
@@ -231,6 +310,14 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                         p = next;
                         continue;
                 }
+                if (n > 4 && memcmp(p, "@if ", 4) == 0) {
+                        if (add_triggers(r, p + 4, n - 4, &trig, name, lineno,
+                                         errstr, errstr_size) != 0) {
+                                goto fail;
+                        }
+                        p = next;
+                        continue;
+                }
                 int err;
                 PCRE2_SIZE off;
                 pcre2_code *re = compile(p, n, &err, &off);
@@ -249,9 +336,10 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                 }
                 uint32_t idx = (uint32_t)r->npat;
                 r->pat_reason[r->npat++] = (uint8_t)reason;
-                if (!groupable(re, p, n)) {
+                if (trig || !groupable(re, p, n)) {
                         flush_group(r, pats, lens);
-                        add_matcher(r, re, 0, idx);
+                        add_matcher(r, re, 0, idx, trig);
+                        trig = 0;
                         p = next;
                         continue;
                 }
@@ -363,6 +451,9 @@ void nf_clean_rules_destroy(nf_clean_rules_t *r)
         for (int i = 0; i < r->nreasons; i++) {
                 free(r->reasons[i]);
         }
+        for (int i = 0; i < r->ntrig; i++) {
+                free(r->trig[i]);
+        }
         pcre2_match_context_free(r->mctx);
         free(r->m);
         free(r->pat_reason);
@@ -385,14 +476,64 @@ const char *nf_clean_reason_name(const nf_clean_rules_t *r, int i)
         return i >= 0 && i < r->nreasons ? r->reasons[i] : NULL;
 }
 
-/* The reason index of the first pattern matching the whole line, or -1. */
-static int rules_match(const nf_clean_rules_t *r, pcre2_match_data *md,
-                       const char *s, size_t len)
+static unsigned char lower(unsigned char c)
 {
+        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
+/* The trigger words present in s (bits), in one pass: each position's
+ * lower-cased bigram leads to the few words that start with it. */
+static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        uint64_t m = 0;
+        for (size_t i = 0; i + 1 < n; i++) {
+                unsigned t = r->first_trig[lower(u[i]) << 8 | lower(u[i + 1])];
+                for (; t; t = r->next_trig[t - 1]) {
+                        const char *w = r->trig[t - 1];
+                        size_t k = r->trig_len[t - 1], j = 2;
+                        while (j < k && i + j < n && lower(u[i + j]) == (unsigned char)w[j]) {
+                                j++;
+                        }
+                        if (j == k) {
+                                m |= 1ull << (t - 1);
+                        }
+                }
+        }
+        return m;
+}
+
+/*
+ * The reason index of the first pattern matching the whole line, or -1.
+ * A long line (over PATTERN_SHORT_WORDS words) is only tried against the
+ * patterns with "@if" words: prose that long is not a menu label or a
+ * byline, and the joined alternation is the costly part.
+ */
+static int rules_match(const nf_clean_rules_t *r, pcre2_match_data *md,
+                       const char *s, size_t len, int long_line)
+{
+        int have_trig = 0;
+        uint64_t present = 0;
         for (size_t i = 0; i < r->nm; i++) {
                 const matcher_t *m = &r->m[i];
-                int rc = pcre2_match(m->re, (PCRE2_SPTR)s, len, 0,
-                                     PCRE2_NO_UTF_CHECK, md, r->mctx);
+                if (!m->trig && long_line) {
+                        continue;
+                }
+                if (m->trig) {
+                        if (!have_trig) {
+                                present = triggers_in(r, s, len);
+                                have_trig = 1;
+                        }
+                        if (!(m->trig & present)) {
+                                continue;
+                        }
+                }
+                /* pcre2_jit_match() does no UTF check: nf_textnorm()
+                 * made the text valid. */
+                int rc = m->jit ? pcre2_jit_match(m->re, (PCRE2_SPTR)s, len, 0,
+                                                  0, md, r->mctx)
+                                : pcre2_match(m->re, (PCRE2_SPTR)s, len, 0,
+                                              PCRE2_NO_UTF_CHECK, md, r->mctx);
                 if (rc < 0) {
                         continue; /* no match, or a match limit was hit */
                 }
@@ -411,8 +552,12 @@ static int rules_match(const nf_clean_rules_t *r, pcre2_match_data *md,
 const char *nf_clean_rules_match(const nf_clean_rules_t *r, const char *line,
                                  size_t len)
 {
+        size_t words = 1;
+        for (size_t i = 0; i < len; i++) {
+                words += line[i] == ' ';
+        }
         pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-        int reason = rules_match(r, md, line, len);
+        int reason = rules_match(r, md, line, len, words > PATTERN_SHORT_WORDS);
         pcre2_match_data_free(md);
         return reason < 0 ? NULL : r->reasons[reason];
 }
@@ -430,6 +575,7 @@ enum {
         F_MENUSEP = 1 << 6,   /* short items between | • · › » separators */
         F_DIGIT = 1 << 7,     /* holds a digit */
         F_UPSTART = 1 << 8,   /* starts with an upper-case letter */
+        F_MERGED = 1 << 9,    /* two or more hard-wrapped lines joined */
 };
 
 /* Truncated copies are found by the hash of their first PREFIX_WORDS words. */
@@ -842,11 +988,12 @@ static void ws_probe_shared(wordset_t *ws, uint32_t h)
         ws->found += ws->h[i] == h && ws->tag[i] == SHARED;
 }
 
-/* Calls fn(ws, hash) for each word of s. */
+/* Calls fn(ws, hash) for each word of s (FNV-1a, inline: this runs over
+ * whole bodies). */
 static void words_each(const char *s, size_t len, wordset_t *ws,
                        void (*fn)(wordset_t *, uint32_t))
 {
-        unsigned char buf[64];
+        uint32_t h = 2166136261u;
         size_t k = 0;
         const unsigned char *p = (const unsigned char *)s, *e = p + len;
         for (const unsigned char *q = p;; q++) {
@@ -856,7 +1003,7 @@ static void words_each(const char *s, size_t len, wordset_t *ws,
                         if (ch >= 'A' && ch <= 'Z') {
                                 ch |= 0x20;
                         }
-                        if (ch >= 0x80 && ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
+                        if (ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
                                 q += 2;
                                 sep = 1;
                         } else if (ch == 0xc2 && q + 1 < e) {
@@ -864,17 +1011,17 @@ static void words_each(const char *s, size_t len, wordset_t *ws,
                                 sep = 1;
                         } else if ((ch >= 'a' && ch <= 'z') ||
                                    (ch >= '0' && ch <= '9') || ch >= 0x80) {
-                                if (k < sizeof(buf)) {
-                                        buf[k++] = ch;
-                                }
+                                h = (h ^ ch) * 16777619u;
+                                k++;
                                 continue;
                         } else {
                                 sep = 1;
                         }
                 }
                 if (k >= 4) {
-                        fn(ws, (uint32_t)XXH3_64bits(buf, k) | 1);
+                        fn(ws, h | 1);
                 }
+                h = 2166136261u;
                 k = 0;
                 if (q >= e) {
                         break;
@@ -884,12 +1031,15 @@ static void words_each(const char *s, size_t len, wordset_t *ws,
 
 /* Teasers looked at, at most: each costs a pass over the text. */
 #define TEASER_MAX_CANDIDATES 8
+/* The lead a teaser repeats: the body's first paragraphs. */
+#define LEAD_LINES 5
 
 /*
  * Teasers: after a headline occurrence t, up to three sentence lines that
  * end at a removed copy of the body, at another headline or at the end of
  * the text, while the body itself lies elsewhere, and whose words (>= 60%)
- * are the headline's and the body's. The first teaser becomes *summary.
+ * are the headline's and the lead's (the body's first LEAD_LINES
+ * paragraphs). The first teaser becomes *summary.
  */
 static void mark_teasers(ctx_t *c, const char *title, char **summary)
 {
@@ -923,26 +1073,27 @@ static void mark_teasers(ctx_t *c, const char *title, char **summary)
                 if (!ok || nb == 0 || !(stop || j == c->n)) {
                         continue;
                 }
-                /* The body lies elsewhere: kept sentences outside [t, j). */
-                size_t body_words = 0;
-                for (uint32_t i = 0; i < c->n; i++) {
+                /* The body lies elsewhere: kept sentences outside [t, j).
+                 * Its lead is its first LEAD_LINES of them. */
+                uint32_t lead[LEAD_LINES], nl = 0;
+                size_t lead_words = 0;
+                for (uint32_t i = 0; i < c->n && nl < LEAD_LINES; i++) {
                         const line_t *l = &c->L[i];
                         if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
-                                body_words += l->words;
+                                lead[nl++] = i;
+                                lead_words += l->words;
                         }
                 }
-                if (body_words == 0) {
+                if (nl == 0) {
                         continue;
                 }
                 candidates++;
                 wordset_t ws;
-                ws_init(&ws, body_words + strlen(title));
+                ws_init(&ws, lead_words + strlen(title));
                 words_each(title, strlen(title), &ws, ws_add);
-                for (uint32_t i = 0; i < c->n; i++) {
-                        const line_t *l = &c->L[i];
-                        if ((i < t || i >= j) && is_kept(l) && is_sent(l)) {
-                                words_each(c->s + l->off, l->len, &ws, ws_add);
-                        }
+                for (uint32_t i = 0; i < nl; i++) {
+                        const line_t *l = &c->L[lead[i]];
+                        words_each(c->s + l->off, l->len, &ws, ws_add);
                 }
                 for (uint32_t b = 0; b < nb; b++) {
                         const line_t *l = &c->L[block[b]];
@@ -1153,46 +1304,70 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 res->text = xstrndup("", 0);
                 return;
         }
-        /* 1. Patterns, on lines short enough to be boilerplate. */
-        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        /* Features and keys of the raw lines. */
+        unsigned char *kb = xrealloc(NULL, longest + 1);
         for (size_t i = 0; i < c.n; i++) {
+                line_features(s, &c.L[i], kb);
+        }
+        index_keys(&c);
+
+        /* 1. Patterns, on lines short enough to be boilerplate. A copy of
+         * an earlier line gets that line's answer without matching. */
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        for (uint32_t i = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
-                if (l->len <= NF_CLEAN_PATTERN_MAX_LINE) {
-                        int r = rules_match(rules, md, s + l->off, l->len);
-                        if (r > 0) {
-                                l->reason = (uint8_t)r;
-                        }
+                if (l->len > NF_CLEAN_PATTERN_MAX_LINE) {
+                        continue;
+                }
+                const line_t *f = &c.L[key_first(&c, l, i)];
+                if (f != l && f->len == l->len &&
+                    memcmp(s + f->off, s + l->off, l->len) == 0) {
+                        l->reason = f->reason;
+                        continue;
+                }
+                int r = rules_match(rules, md, s + l->off, l->len,
+                                    l->words > PATTERN_SHORT_WORDS);
+                if (r > 0) {
+                        l->reason = (uint8_t)r;
                 }
         }
         pcre2_match_data_free(md);
 
         /* 2. Hard-wrapped text: a kept line of WRAP_MIN bytes or more that
          * does not end a sentence continues into the next kept line of its
-         * block when that one starts with a lower-case word. A merged line spans the '\n' between the
-         * two, which the features and the output read as a space. */
-        size_t k = 0;
-        longest = 0;
+         * block when that one starts with a lower-case word. A merged line
+         * spans the '\n' between the two, which the features and the output
+         * read as a space. */
+        size_t k = 0, merged = 0;
         for (size_t i = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
                 line_t *p = k ? &c.L[k - 1] : NULL;
                 if (p && p->reason == R_KEEP && l->reason == R_KEEP &&
                     p->block == l->block && p->len >= WRAP_MIN &&
-                    !(line_ending((const unsigned char *)s + p->off, p->len) &
-                      (F_TERM | F_QTERM)) &&
+                    !(p->flags & (F_TERM | F_QTERM)) &&
                     starts_word((const unsigned char *)s + l->off, l->len)) {
                         p->len = l->off + l->len - p->off;
+                        p->flags = (uint16_t)((p->flags & ~(F_TERM | F_QTERM | F_ELLIPSIS)) |
+                                              (l->flags & (F_TERM | F_QTERM | F_ELLIPSIS)) |
+                                              F_MERGED);
+                        merged++;
                 } else {
                         c.L[k++] = *l;
-                        p = &c.L[k - 1];
                 }
-                longest = p->len > longest ? p->len : longest;
         }
         c.n = k;
-        unsigned char *kb = xrealloc(NULL, longest + 1);
-        for (size_t i = 0; i < c.n; i++) {
-                line_features(s, &c.L[i], kb);
+        if (merged) {
+                for (size_t i = 0; i < c.n; i++) {
+                        line_t *l = &c.L[i];
+                        if (l->flags & F_MERGED) {
+                                longest = l->len > longest ? l->len : longest;
+                                kb = xrealloc(kb, longest + 1);
+                                line_features(s, l, kb);
+                        }
+                }
+                free(c.slots);
+                index_keys(&c);
         }
-        index_keys(&c);
 
         /* 3. A comments header once the body has started: the rest is
          * comments. */

@@ -39,7 +39,8 @@
 #define NF_CLEAN_MAX_REASONS 64
 
 /* Lines longer than this (bytes) are never tested against the patterns: a
- * body paragraph is not boilerplate because it mentions cookies. */
+ * body paragraph is not boilerplate because it mentions cookies. Lines of
+ * more than 24 words are tested only against patterns with "@if" words. */
 #define NF_CLEAN_PATTERN_MAX_LINE 400
 
 typedef struct nf_clean_rules_s nf_clean_rules_t;

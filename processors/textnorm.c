@@ -197,6 +197,16 @@ static void put_ascii(norm_t *n, unsigned char c)
         n->last_fffd = 0;
 }
 
+/* Writes a run of visible ASCII characters (no space, control or '&'). */
+static void put_run(norm_t *n, const char *s, size_t k)
+{
+        reserve(n, k + 8);
+        before_char(n);
+        memcpy(n->p + n->len, s, k);
+        n->len += k;
+        n->last_fffd = 0;
+}
+
 static void put_cp(norm_t *n, int32_t cp)
 {
         if (cp < 0x80) {
@@ -323,6 +333,16 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
         size_t i = 0;
         while (i < len) {
                 unsigned char c = u[i];
+                if (c > 0x20 && c < 0x7f && c != '&') {
+                        /* The common case: a word of plain ASCII. */
+                        size_t j = i + 1;
+                        while (j < len && u[j] > 0x20 && u[j] < 0x7f && u[j] != '&') {
+                                j++;
+                        }
+                        put_run(&n, s + i, j - i);
+                        i = j;
+                        continue;
+                }
                 if (c < 0x80) {
                         if (c == '&' && (flags & NF_TEXTNORM_ENTITIES)) {
                                 int32_t cp;
