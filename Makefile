@@ -60,9 +60,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# clean_text.c builds deploy/rules/boilerplate.txt into the binary (.incbin),
+# clean_rules.c builds deploy/rules/boilerplate.txt into the binary (.incbin),
 # which -MMD cannot see.
-$(BUILD)/processors/clean_text.o: deploy/rules/boilerplate.txt
+$(BUILD)/processors/clean_rules.o: deploy/rules/boilerplate.txt
 
 $(BUILD)/libnewsflow.a: $(LIB_OBJ)
 	@rm -f $@

@@ -1,99 +1,30 @@
 /*
- * clean_text.c — the text path of the clean processor: boilerplate patterns,
- * line classifier, repeated-copy and teaser removal, title and summary
- * recovery. See clean_text.h.
+ * clean_text.c — the text path of the clean processor: the line classifier,
+ * repeated-copy and teaser removal, title and summary recovery. See
+ * clean_text.h; the patterns are clean_rules.c's.
  */
 #include "processors/clean_text.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <errno.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
-/*
- * The shipped patterns, built into the binary so that the stage does not
- * depend on its working directory. The assembler reads the file relative to
- * the directory make runs in (the repository root); the Makefile lists it as
- * a prerequisite of this object.
- */
-__asm__(".pushsection .rodata\n"
-        "nf_boilerplate_txt:\n"
-        ".incbin \"deploy/rules/boilerplate.txt\"\n"
-        "nf_boilerplate_txt_end:\n"
-        ".byte 0\n"
-        ".popsection\n");
-extern const char nf_boilerplate_txt[] __attribute__((visibility("hidden")));
-extern const char nf_boilerplate_txt_end[]
-    __attribute__((visibility("hidden")));
-#define SHIPPED_NAME "deploy/rules/boilerplate.txt (built in)"
-
-/* Structural reasons; pattern labels follow them (a label with one of these
- * names shares its index). */
+/* The classifier's own reasons (see clean_rules.h for the full list). */
 enum {
-        R_KEEP = 0,
-        R_TOP,
-        R_BOTTOM,
-        R_MENU,
-        R_LINK,
-        R_REPEATED,
-        R_TRUNCATED,
-        R_TITLE,
-        R_TEASER,
-        R_RELATED,
-        R_COMMENTS,
-        R__FIXED
+        R_KEEP = NF_CLEAN_R_KEEP,
+        R_TOP = NF_CLEAN_R_TOP,
+        R_BOTTOM = NF_CLEAN_R_BOTTOM,
+        R_MENU = NF_CLEAN_R_MENU,
+        R_LINK = NF_CLEAN_R_LINK,
+        R_REPEATED = NF_CLEAN_R_REPEATED,
+        R_TRUNCATED = NF_CLEAN_R_TRUNCATED,
+        R_TITLE = NF_CLEAN_R_TITLE,
+        R_TEASER = NF_CLEAN_R_TEASER,
+        R_RELATED = NF_CLEAN_R_RELATED,
+        R_COMMENTS = NF_CLEAN_R_COMMENTS,
 };
-static const char *const fixed_reasons[R__FIXED] = {
-    "kept",     "top_run",        "bottom_run", "menu",   "link",
-    "repeated", "truncated_copy", "title",      "teaser", "related",
-    "comments"};
-
-/* Patterns are matched in groups: up to GROUP_MAX patterns joined into one
- * alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..." whose mark names the branch
- * that matched: one JIT call per line instead of one per pattern. A pattern
- * that could change the meaning of its neighbours (backreferences, named
- * groups, verbs, '#' comments) is matched alone, and so is a pattern with
- * "@if" trigger words, which runs only on lines holding one of them. */
-#define GROUP_MAX 128
-#define TRIGGERS_MAX 64
-/* Lines of more words are only tried against patterns with "@if" words. */
-#define PATTERN_SHORT_WORDS 24
-
-typedef struct matcher_s {
-        pcre2_code *re;
-        int grouped;   /* marks name the pattern */
-        int jit;       /* JIT-compiled: pcre2_jit_match() */
-        uint32_t pat;  /* the pattern when not grouped */
-        uint64_t trig; /* trigger words (bits); 0: every line */
-} matcher_t;
-
-struct nf_clean_rules_s {
-        char *reasons[NF_CLEAN_MAX_REASONS];
-        int nreasons;
-        uint8_t *pat_reason; /* reason of each pattern */
-        size_t npat, pat_cap;
-        matcher_t *m;
-        size_t nm, m_cap;
-        pcre2_match_context *mctx; /* read-only while matching */
-        /* the group being built */
-        char *grp;
-        size_t grp_len, grp_cap, grp_n;
-        uint32_t grp_first;
-        /* "@if" trigger words, ASCII lower-cased, chained by their first
-         * two bytes for a one-pass scan of a line: first_trig[bigram] is
-         * 1 + the first word with that bigram, next_trig[w] 1 + the next */
-        char *trig[TRIGGERS_MAX];
-        size_t trig_len[TRIGGERS_MAX];
-        int ntrig;
-        uint8_t first_trig[65536];
-        uint8_t next_trig[TRIGGERS_MAX];
-};
-
-#define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -110,456 +41,6 @@ static char *xstrndup(const char *s, size_t n)
         memcpy(d, s, n);
         d[n] = '\0';
         return d;
-}
-
-static void add_matcher(nf_clean_rules_t *r, pcre2_code *re, int grouped,
-                        uint32_t pat, uint64_t trig)
-{
-        if (r->nm == r->m_cap) {
-                r->m_cap = r->m_cap ? r->m_cap * 2 : 16;
-                r->m = xrealloc(r->m, r->m_cap * sizeof(*r->m));
-        }
-        /* JIT failure (no JIT on this CPU) leaves the interpreter: slower,
-         * same results. */
-        int jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
-        r->m[r->nm++] = (matcher_t){
-            .re = re, .grouped = grouped, .jit = jit, .pat = pat, .trig = trig};
-}
-
-static pcre2_code *compile(const char *pat, size_t len, int *err,
-                           PCRE2_SIZE *off)
-{
-        return pcre2_compile((PCRE2_SPTR)pat, len, RULE_FLAGS, err, off, NULL);
-}
-
-/* Compiles the group being built. If the joined pattern does not compile
- * (too large), its patterns are compiled one by one: each compiled alone. */
-static void flush_group(nf_clean_rules_t *r, char **pats, size_t *lens)
-{
-        if (r->grp_n == 0) {
-                return;
-        }
-        int err;
-        PCRE2_SIZE off;
-        pcre2_code *re = compile(r->grp, r->grp_len, &err, &off);
-        if (re) {
-                add_matcher(r, re, 1, 0, 0);
-        } else {
-                for (size_t i = 0; i < r->grp_n; i++) {
-                        re = compile(pats[i], lens[i], &err, &off);
-                        if (re) {
-                                add_matcher(r, re, 0, r->grp_first + (uint32_t)i, 0);
-                        }
-                }
-        }
-        for (size_t i = 0; i < r->grp_n; i++) {
-                free(pats[i]);
-        }
-        r->grp_n = 0;
-        r->grp_len = 0;
-}
-
-static void grp_append(nf_clean_rules_t *r, const char *s, size_t n)
-{
-        if (r->grp_len + n + 1 > r->grp_cap) {
-                r->grp_cap = (r->grp_len + n + 1) * 2;
-                r->grp = xrealloc(r->grp, r->grp_cap);
-        }
-        memcpy(r->grp + r->grp_len, s, n);
-        r->grp_len += n;
-}
-
-static int reason_index(nf_clean_rules_t *r, const char *name, size_t n)
-{
-        for (int i = 0; i < r->nreasons; i++) {
-                if (strlen(r->reasons[i]) == n &&
-                    memcmp(r->reasons[i], name, n) == 0) {
-                        return i;
-                }
-        }
-        if (r->nreasons == NF_CLEAN_MAX_REASONS) {
-                return -1;
-        }
-        r->reasons[r->nreasons] = xstrndup(name, n);
-        return r->nreasons++;
-}
-
-/* Whether pattern p can share an alternation with others (see GROUP_MAX). */
-static int groupable(const pcre2_code *re, const char *p, size_t n)
-{
-        uint32_t backref = 0, names = 0;
-        pcre2_pattern_info(re, PCRE2_INFO_BACKREFMAX, &backref);
-        pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &names);
-        return backref == 0 && names == 0 && !memchr(p, '#', n) &&
-               !memmem(p, n, "(*", 2);
-}
-
-/* Adds the words of an "@if" line; sets *mask to their bits. Returns 0, or
- * -1 with errstr. */
-static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
-                        uint64_t *mask, const char *name, int lineno,
-                        char *errstr, size_t errstr_size)
-{
-        *mask = 0;
-        size_t i = 0;
-        while (i < n) {
-                while (i < n && p[i] == ' ') {
-                        i++;
-                }
-                size_t w = i;
-                while (i < n && p[i] != ' ') {
-                        i++;
-                }
-                size_t k = i - w;
-                if (k == 0) {
-                        continue;
-                }
-                char word[64];
-                if (k < 2 || k >= sizeof(word)) {
-                        snprintf(errstr, errstr_size,
-                                 "%s:%d: @if word '%.*s' must be 2 to 63 bytes",
-                                 name, lineno, (int)k, p + w);
-                        return -1;
-                }
-                for (size_t j = 0; j < k; j++) {
-                        char ch = p[w + j];
-                        word[j] = (ch >= 'A' && ch <= 'Z') ? (char)(ch | 0x20) : ch;
-                }
-                int t = 0;
-                while (t < r->ntrig &&
-                       !(r->trig_len[t] == k && memcmp(r->trig[t], word, k) == 0)) {
-                        t++;
-                }
-                if (t == r->ntrig) {
-                        if (r->ntrig == TRIGGERS_MAX) {
-                                snprintf(errstr, errstr_size,
-                                         "%s:%d: too many @if words (at most %d)",
-                                         name, lineno, TRIGGERS_MAX);
-                                return -1;
-                        }
-                        r->trig[t] = xstrndup(word, k);
-                        r->trig_len[t] = k;
-                        unsigned b = (unsigned)(unsigned char)word[0] << 8 |
-                                     (unsigned char)word[1];
-                        r->next_trig[t] = r->first_trig[b];
-                        r->first_trig[b] = (uint8_t)(t + 1);
-                        r->ntrig++;
-                }
-                *mask |= 1ull << t;
-        }
-        if (!*mask) {
-                snprintf(errstr, errstr_size, "%s:%d: @if without words", name,
-                         lineno);
-                return -1;
-        }
-        return 0;
-}
-
-/*
- * Adds the patterns of one file's text: one pattern per line, '#' comment
- * lines, blank lines, "@reason NAME" lines, "@if WORD..." lines (for the
- * next pattern). Returns 0 or -1 with errstr.
- */
-static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
-                       size_t len, char *errstr, size_t errstr_size)
-{
-        int reason = reason_index(r, "pattern", 7);
-        uint64_t trig = 0; /* "@if" words for the next pattern */
-        char *pats[GROUP_MAX];
-        size_t lens[GROUP_MAX];
-        int lineno = 0;
-        const char *p = txt, *end = txt + len;
-        while (p < end) {
-                const char *nl = memchr(p, '\n', (size_t)(end - p));
-                const char *e = nl ? nl : end;
-                const char *next = nl ? nl + 1 : end;
-                lineno++;
-                while (p < e && (*p == ' ' || *p == '\t')) {
-                        p++;
-                }
-                while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
-                        e--;
-                }
-                size_t n = (size_t)(e - p);
-                if (n == 0 || *p == '#') {
-                        p = next;
-                        continue;
-                }
-                if (n > 8 && memcmp(p, "@reason ", 8) == 0) {
-                        const char *nm = p + 8;
-                        size_t k = n - 8;
-                        int ok = k > 0 && k <= 32;
-                        for (size_t i = 0; ok && i < k; i++) {
-                                ok = (nm[i] >= 'a' && nm[i] <= 'z') ||
-                                     (nm[i] >= '0' && nm[i] <= '9') || nm[i] == '_';
-                        }
-                        if (!ok) {
-                                snprintf(errstr, errstr_size,
-                                         "%s:%d: bad reason name '%.*s' (use "
-                                         "a-z, 0-9, _; at most 32)",
-                                         name, lineno, (int)k, nm);
-                                goto fail;
-                        }
-                        reason = reason_index(r, nm, k);
-                        if (reason < 0) {
-                                snprintf(errstr, errstr_size,
-                                         "%s:%d: too many reasons (at most %d)",
-                                         name, lineno, NF_CLEAN_MAX_REASONS);
-                                goto fail;
-                        }
-                        p = next;
-                        continue;
-                }
-                if (n > 4 && memcmp(p, "@if ", 4) == 0) {
-                        if (add_triggers(r, p + 4, n - 4, &trig, name, lineno,
-                                         errstr, errstr_size) != 0) {
-                                goto fail;
-                        }
-                        p = next;
-                        continue;
-                }
-                int err;
-                PCRE2_SIZE off;
-                pcre2_code *re = compile(p, n, &err, &off);
-                if (!re) {
-                        PCRE2_UCHAR msg[256];
-                        pcre2_get_error_message(err, msg, sizeof(msg));
-                        snprintf(errstr, errstr_size,
-                                 "%s:%d: pattern '%.*s': %s at offset %zu", name,
-                                 lineno, (int)n, p, (const char *)msg,
-                                 (size_t)off);
-                        goto fail;
-                }
-                if (r->npat == r->pat_cap) {
-                        r->pat_cap = r->pat_cap ? r->pat_cap * 2 : 64;
-                        r->pat_reason = xrealloc(r->pat_reason, r->pat_cap);
-                }
-                uint32_t idx = (uint32_t)r->npat;
-                r->pat_reason[r->npat++] = (uint8_t)reason;
-                if (trig || !groupable(re, p, n)) {
-                        flush_group(r, pats, lens);
-                        add_matcher(r, re, 0, idx, trig);
-                        trig = 0;
-                        p = next;
-                        continue;
-                }
-                pcre2_code_free(re);
-                if (r->grp_n == 0) {
-                        r->grp_first = idx;
-                } else {
-                        grp_append(r, "|", 1);
-                }
-                /* "\E" ends a "\Q" the pattern left open; elsewhere it is
-                 * ignored. */
-                char mark[32];
-                int mk = snprintf(mark, sizeof(mark), "\\E)(*:%u)", idx);
-                grp_append(r, "(?:", 3);
-                grp_append(r, p, n);
-                grp_append(r, mark, (size_t)mk);
-                pats[r->grp_n] = xstrndup(p, n);
-                lens[r->grp_n] = n;
-                if (++r->grp_n == GROUP_MAX) {
-                        flush_group(r, pats, lens);
-                }
-                p = next;
-        }
-        flush_group(r, pats, lens);
-        return 0;
-fail:
-        for (size_t i = 0; i < r->grp_n; i++) {
-                free(pats[i]);
-        }
-        r->grp_n = 0;
-        r->grp_len = 0;
-        return -1;
-}
-
-static char *read_file(const char *path, size_t *len, char *errstr,
-                       size_t errstr_size)
-{
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-                snprintf(errstr, errstr_size, "%s: %s", path, strerror(errno));
-                return NULL;
-        }
-        size_t cap = 4096, n = 0;
-        char *buf = xrealloc(NULL, cap);
-        size_t got;
-        while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-                n += got;
-                if (n == cap) {
-                        cap *= 2;
-                        buf = xrealloc(buf, cap);
-                }
-        }
-        int bad = ferror(f);
-        fclose(f);
-        if (bad) {
-                snprintf(errstr, errstr_size, "%s: read error", path);
-                free(buf);
-                return NULL;
-        }
-        *len = n;
-        return buf;
-}
-
-nf_clean_rules_t *nf_clean_rules_new(const char *path, char *errstr,
-                                     size_t errstr_size)
-{
-        nf_clean_rules_t *r = calloc(1, sizeof(*r));
-        if (!r) {
-                abort();
-        }
-        for (int i = 0; i < R__FIXED; i++) {
-                reason_index(r, fixed_reasons[i], strlen(fixed_reasons[i]));
-        }
-        /* Bounds the work of a pathological user pattern on one line. */
-        r->mctx = pcre2_match_context_create(NULL);
-        pcre2_set_match_limit(r->mctx, 1000000);
-        pcre2_set_depth_limit(r->mctx, 10000);
-        if (rules_parse(r, SHIPPED_NAME, nf_boilerplate_txt,
-                        (size_t)(nf_boilerplate_txt_end - nf_boilerplate_txt),
-                        errstr, errstr_size) != 0) {
-                goto fail;
-        }
-        if (path && *path) {
-                size_t len;
-                char *txt = read_file(path, &len, errstr, errstr_size);
-                if (!txt) {
-                        goto fail;
-                }
-                int rc = rules_parse(r, path, txt, len, errstr, errstr_size);
-                free(txt);
-                if (rc != 0) {
-                        goto fail;
-                }
-        }
-        return r;
-fail:
-        nf_clean_rules_destroy(r);
-        return NULL;
-}
-
-void nf_clean_rules_destroy(nf_clean_rules_t *r)
-{
-        if (!r) {
-                return;
-        }
-        for (size_t i = 0; i < r->nm; i++) {
-                pcre2_code_free(r->m[i].re);
-        }
-        for (int i = 0; i < r->nreasons; i++) {
-                free(r->reasons[i]);
-        }
-        for (int i = 0; i < r->ntrig; i++) {
-                free(r->trig[i]);
-        }
-        pcre2_match_context_free(r->mctx);
-        free(r->m);
-        free(r->pat_reason);
-        free(r->grp);
-        free(r);
-}
-
-size_t nf_clean_rules_count(const nf_clean_rules_t *r)
-{
-        return r->npat;
-}
-
-int nf_clean_reason_count(const nf_clean_rules_t *r)
-{
-        return r->nreasons;
-}
-
-const char *nf_clean_reason_name(const nf_clean_rules_t *r, int i)
-{
-        return i >= 0 && i < r->nreasons ? r->reasons[i] : NULL;
-}
-
-static unsigned char lower(unsigned char c)
-{
-        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
-/* The trigger words present in s (bits), in one pass: each position's
- * lower-cased bigram leads to the few words that start with it. */
-static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
-{
-        const unsigned char *u = (const unsigned char *)s;
-        uint64_t m = 0;
-        for (size_t i = 0; i + 1 < n; i++) {
-                unsigned t = r->first_trig[lower(u[i]) << 8 | lower(u[i + 1])];
-                for (; t; t = r->next_trig[t - 1]) {
-                        const char *w = r->trig[t - 1];
-                        size_t k = r->trig_len[t - 1], j = 2;
-                        while (j < k && i + j < n && lower(u[i + j]) == (unsigned char)w[j]) {
-                                j++;
-                        }
-                        if (j == k) {
-                                m |= 1ull << (t - 1);
-                        }
-                }
-        }
-        return m;
-}
-
-/*
- * The reason index of the first pattern matching the whole line, or -1.
- * A long line (over PATTERN_SHORT_WORDS words) is only tried against the
- * patterns with "@if" words: prose that long is not a menu label or a
- * byline, and the joined alternation is the costly part.
- */
-static int rules_match(const nf_clean_rules_t *r, pcre2_match_data *md,
-                       const char *s, size_t len, int long_line)
-{
-        int have_trig = 0;
-        uint64_t present = 0;
-        for (size_t i = 0; i < r->nm; i++) {
-                const matcher_t *m = &r->m[i];
-                if (!m->trig && long_line) {
-                        continue;
-                }
-                if (m->trig) {
-                        if (!have_trig) {
-                                present = triggers_in(r, s, len);
-                                have_trig = 1;
-                        }
-                        if (!(m->trig & present)) {
-                                continue;
-                        }
-                }
-                /* pcre2_jit_match() does no UTF check: nf_textnorm()
-                 * made the text valid. */
-                int rc = m->jit ? pcre2_jit_match(m->re, (PCRE2_SPTR)s, len, 0,
-                                                  0, md, r->mctx)
-                                : pcre2_match(m->re, (PCRE2_SPTR)s, len, 0,
-                                              PCRE2_NO_UTF_CHECK, md, r->mctx);
-                if (rc < 0) {
-                        continue; /* no match, or a match limit was hit */
-                }
-                uint32_t pat = m->pat;
-                if (m->grouped) {
-                        PCRE2_SPTR mark = pcre2_get_mark(md);
-                        pat = mark ? (uint32_t)strtoul((const char *)mark, NULL, 10)
-                                   : UINT32_MAX;
-                }
-                /* a user pattern's own mark hid ours: the default reason */
-                return pat < r->npat ? r->pat_reason[pat] : R__FIXED;
-        }
-        return -1;
-}
-
-const char *nf_clean_rules_match(const nf_clean_rules_t *r, const char *line,
-                                 size_t len)
-{
-        size_t words = 1;
-        for (size_t i = 0; i < len; i++) {
-                words += line[i] == ' ';
-        }
-        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-        int reason = rules_match(r, md, line, len, words > PATTERN_SHORT_WORDS);
-        pcre2_match_data_free(md);
-        return reason < 0 ? NULL : r->reasons[reason];
 }
 
 /* ------------------------------------------------------------------ */
@@ -585,8 +66,9 @@ enum {
 
 typedef struct line_s {
         uint32_t off, len;
-        uint32_t words;
-        uint32_t block; /* number of the blank-line separated block */
+        uint32_t words;  /* space-separated */
+        uint32_t cwords; /* of them, holding a letter or digit */
+        uint32_t block;  /* number of the blank-line separated block */
         uint64_t key;   /* hash of the folded text; 0: no letter or digit */
         uint64_t pkey;  /* hash of the folded first PREFIX_WORDS words */
         uint32_t slot;  /* index of key in the key table */
@@ -737,8 +219,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
 {
         const unsigned char *p = (const unsigned char *)s + l->off;
         const unsigned char *e = p + l->len;
-        uint32_t words = 1, upper = 0, lower = 0, seps = 0;
-        size_t k = 0;
+        uint32_t words = 1, cwords = 0, upper = 0, lower = 0, seps = 0;
+        size_t k = 0, tok = 0; /* tok: key bytes when the word began */
         unsigned flags = 0;
         int nonascii = 0;
         l->pkey = 0;
@@ -755,6 +237,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                                 flags |= F_DIGIT;
                                 kb[k++] = c;
                         } else if (c == ' ' || c == '\n') {
+                                cwords += k > tok; /* the word had content */
+                                tok = k;
                                 if (++words == PREFIX_WORDS + 1) {
                                         l->pkey = XXH3_64bits(kb, k) | 1;
                                 }
@@ -784,6 +268,7 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                 kb[k++] = c;
         }
         l->words = words;
+        l->cwords = cwords + (k > tok);
         l->key = k ? (XXH3_64bits(kb, k) | 1) : 0;
         flags |= line_ending(p, l->len);
         if ((flags & F_TERM && words >= 4) || (flags & F_QTERM && words >= 10) ||
@@ -1215,12 +700,22 @@ static line_t *split_lines(const char *s, size_t len, size_t max, size_t *n,
         return L;
 }
 
+/* Whether a word holds a letter or digit: the bytes a line's key keeps
+ * (ASCII letters and digits, any other character but the punctuation of
+ * U+0080..U+00BF and U+2000..U+203F). */
 static int word_has_content(const unsigned char *p, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = p[i];
-                if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-                    (c >= 0xc3 && c != 0xe2)) {
+                if (c < 0x80) {
+                        if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+                                return 1;
+                        }
+                } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80) {
+                        i += 2;
+                } else if (c == 0xc2 && i + 1 < n) {
+                        i += 1;
+                } else {
                         return 1;
                 }
         }
@@ -1269,7 +764,10 @@ static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
         out[o] = '\0';
         res->text = out;
         res->text_len = o;
-        res->word_count = nf_clean_word_count(out, o);
+        res->word_count = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                res->word_count += is_kept(&c->L[i]) ? c->L[i].cwords : 0;
+        }
 }
 
 /* Counts removed lines by reason and the runs of consecutive repeated
@@ -1313,7 +811,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
 
         /* 1. Patterns, on lines short enough to be boilerplate. A copy of
          * an earlier line gets that line's answer without matching. */
-        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        nf_clean_match_t *mt = nf_clean_match_new();
         for (uint32_t i = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
                 if (l->len > NF_CLEAN_PATTERN_MAX_LINE) {
@@ -1325,13 +823,13 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                         l->reason = f->reason;
                         continue;
                 }
-                int r = rules_match(rules, md, s + l->off, l->len,
-                                    l->words > PATTERN_SHORT_WORDS);
+                int r = nf_clean_rules_reason(rules, mt, s + l->off, l->len,
+                                              l->words);
                 if (r > 0) {
                         l->reason = (uint8_t)r;
                 }
         }
-        pcre2_match_data_free(md);
+        nf_clean_match_destroy(mt);
 
         /* 2. Hard-wrapped text: a kept line of WRAP_MIN bytes or more that
          * does not end a sentence continues into the next kept line of its

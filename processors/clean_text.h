@@ -6,12 +6,10 @@
  *
  * The classifier works on lines (a line is one paragraph of scraped text)
  * and removes, each with a reason that meta.clean reports:
- *   - lines matching the boilerplate patterns: the shipped file
- *     deploy/rules/boilerplate.txt (built into the binary) plus an optional
- *     user file; each pattern must match a whole line, and "@reason NAME"
- *     lines in the file name the reason. Two reasons act on more than their
- *     line: "comments" removes everything after it (once the body has
- *     started) and "related" removes the headline list that follows it;
+ *   - lines matching the boilerplate patterns (clean_rules.h). Two reasons
+ *     act on more than their line: "comments" removes everything after it
+ *     (once the body has started) and "related" removes the headline list
+ *     that follows it;
  *   - link-like lines and menu lines (items between | • · › » separators,
  *     ALL-CAPS labels, runs of short capitalised words);
  *   - runs of short non-sentence lines before the first and after the last
@@ -24,10 +22,10 @@
  *     body, and only repeat the headline and the body's words. The first
  *     teaser becomes the summary.
  *
- * Lines are slices of the caller's text: no per-line allocation. The
- * compiled rules are read-only after nf_clean_rules_new() and may be shared
- * by any number of threads; nf_clean_text() allocates its scratch (line
- * table, hash tables, one PCRE2 match data block) per call.
+ * Lines are slices of the caller's text: no per-line allocation.
+ * nf_clean_text() allocates its scratch (line table, hash tables, one PCRE2
+ * match data block) per call, so one rules set serves any number of
+ * threads.
  */
 #ifndef NF_CLEAN_TEXT_H
 #define NF_CLEAN_TEXT_H
@@ -35,39 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Most reasons a rules set can name (structural ones plus @reason labels). */
-#define NF_CLEAN_MAX_REASONS 64
-
-/* Lines longer than this (bytes) are never tested against the patterns: a
- * body paragraph is not boilerplate because it mentions cookies. Lines of
- * more than 24 words are tested only against patterns with "@if" words. */
-#define NF_CLEAN_PATTERN_MAX_LINE 400
-
-typedef struct nf_clean_rules_s nf_clean_rules_t;
-
-/*
- * Compiles the shipped patterns, plus the patterns of the file at path when
- * path is not NULL or "". Returns the rules (caller frees with
- * nf_clean_rules_destroy()), or NULL with errstr set, e.g.
- * "extra.txt:12: pattern 'U.S.(': missing closing parenthesis at offset 5".
- */
-nf_clean_rules_t *nf_clean_rules_new(const char *path, char *errstr,
-                                     size_t errstr_size);
-void nf_clean_rules_destroy(nf_clean_rules_t *rules); /* NULL is a no-op */
-
-/* Number of patterns compiled (shipped + user). */
-size_t nf_clean_rules_count(const nf_clean_rules_t *rules);
-/* Number of reasons, and the name of reason i (0 is "kept"). Borrowed,
- * valid until the rules are destroyed. */
-int nf_clean_reason_count(const nf_clean_rules_t *rules);
-const char *nf_clean_reason_name(const nf_clean_rules_t *rules, int i);
-
-/*
- * The reason name of the first pattern matching the whole of line (len
- * bytes, valid UTF-8, no line break), or NULL. For tests and `check`.
- */
-const char *nf_clean_rules_match(const nf_clean_rules_t *rules,
-                                 const char *line, size_t len);
+#include "processors/clean_rules.h"
 
 typedef enum {
         NF_CLEAN_OK = 0,

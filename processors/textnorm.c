@@ -12,6 +12,8 @@
 #include <utf8proc.h>
 
 /*
+ * Tables built once (pthread_once), read-only after.
+ *
  * NFC-stable code points. A string whose code points all have canonical
  * combining class 0, are their own NFC, and can never combine with a
  * preceding character (never the second element of a canonical
@@ -23,6 +25,9 @@
 #define SAFE_LIMIT 0x30000
 static uint8_t nfc_safe[SAFE_LIMIT / 8];
 static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
+
+/* Bytes copied as they are, in runs: visible ASCII but '&'. */
+static uint8_t plain[256];
 
 static void nfc_table_build(void)
 {
@@ -61,6 +66,9 @@ static void nfc_table_build(void)
                 }
         }
         free(second);
+        for (int c = 0x21; c < 0x7f; c++) {
+                plain[c] = c != '&';
+        }
 }
 
 static int is_nfc_safe(int32_t cp)
@@ -333,10 +341,10 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
         size_t i = 0;
         while (i < len) {
                 unsigned char c = u[i];
-                if (c > 0x20 && c < 0x7f && c != '&') {
+                if (plain[c]) {
                         /* The common case: a word of plain ASCII. */
                         size_t j = i + 1;
-                        while (j < len && u[j] > 0x20 && u[j] < 0x7f && u[j] != '&') {
+                        while (j < len && plain[u[j]]) {
                                 j++;
                         }
                         put_run(&n, s + i, j - i);

@@ -1,8 +1,10 @@
 /*
  * test_clean_rules.c — unit tests for the boilerplate patterns of the clean
  * processor: the shipped file (which lines each family removes, and body
- * sentences it must leave alone) and user pattern files (extension, errors,
- * patterns that cannot share an alternation).
+ * sentences it must leave alone), user pattern files (extension, errors,
+ * patterns that cannot share an alternation, "@if" words), and a
+ * differential test: the first-byte JIT groups answer exactly what trying
+ * every pattern alone, in file order, answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +15,12 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <dirent.h>
+#include <jansson.h>
+#include <pcre2.h>
 
-#include "processors/clean_text.h"
+#include "processors/clean_rules.h"
 
 typedef struct mcase_s {
         const char *line;
@@ -179,6 +185,9 @@ static const ecase_t errors[] = {
                              "at most 32)"},
     {"a{2,1}\n", "1: pattern 'a{2,1}': numbers out of order in {} quantifier at "
                  "offset 5"},
+    {"@if x\nfoo\n", "1: @if word 'x' must be 2 to 63 bytes"},
+    {"@if    \nfoo\n", "1: @if without words"},
+    {"@reason\nfoo\n", "1: bad reason name '' (use a-z, 0-9, _; at most 32)"},
 };
 
 static void test_pattern_file_errors(void **state)
@@ -244,6 +253,216 @@ static void test_user_patterns(void **state)
         free(path);
 }
 
+/* "@if": the pattern runs only on lines with one of its words, and on
+ * long lines too; patterns without it skip lines of more than
+ * NF_CLEAN_SHORT_WORDS words. */
+static void test_if_words(void **state)
+{
+        char *path = tmp_file("@reason promo\n"
+                              "@if sponsor partner\n"
+                              "(?i).*\\b(sponsored|partner content)\\b.*\n"
+                              "@reason plain\n"
+                              "(?i).*\\bzebra\\b.*\n");
+        char err[512];
+        nf_clean_rules_t *r = nf_clean_rules_new(path, err, sizeof(err));
+        assert_non_null(r);
+        static const char longl[] =
+            "This is a long line of prose with many words in it that goes on and on "
+            "and on past the limit, sponsored by someone, with a zebra in it.";
+        static const mcase_t want[] = {
+            {"A SPONSORED message", "promo"},
+            {"Partner content from ACME", "promo"},
+            {"This was sponsored", "promo"},
+            {"Sponsorship deals", NULL},
+            {"A zebra crossing", "plain"},
+            {longl, "promo"},
+        };
+        for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+                const char *got = nf_clean_rules_match(r, want[i].line, strlen(want[i].line));
+                if (want[i].reason) {
+                        assert_non_null(got);
+                        assert_string_equal(got, want[i].reason);
+                } else {
+                        assert_null(got);
+                }
+        }
+        /* the long line without "sponsored" matches no short-line pattern */
+        static const char long_zebra[] =
+            "This is a long line of prose with many words in it that goes on and on "
+            "and on past the limit of words, with a zebra in it somewhere.";
+        assert_null(nf_clean_rules_match(r, long_zebra, strlen(long_zebra)));
+        nf_clean_rules_destroy(r);
+        unlink(path);
+        free(path);
+}
+
+/* ---- differential test ---- */
+
+typedef struct plain_s {
+        pcre2_code *re[512];
+        const char *reason[512];
+        char *words[512]; /* "@if" words, space-separated, lower-cased */
+        int n;
+} plain_t;
+
+/* Compiles every pattern of the shipped file alone, the obvious way. */
+static void plain_load(plain_t *pl, const char *path)
+{
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char line[4096], reason[64] = "pattern", *words = NULL;
+        pl->n = 0;
+        while (fgets(line, sizeof(line), f)) {
+                size_t n = strlen(line);
+                while (n && (line[n - 1] == '\n' || line[n - 1] == ' ')) {
+                        line[--n] = '\0';
+                }
+                if (!n || line[0] == '#') {
+                        continue;
+                }
+                if (strncmp(line, "@reason ", 8) == 0) {
+                        snprintf(reason, sizeof(reason), "%.63s", line + 8);
+                        continue;
+                }
+                if (strncmp(line, "@if ", 4) == 0) {
+                        words = strdup(line + 4);
+                        for (char *p = words; *p; p++) {
+                                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
+                        }
+                        continue;
+                }
+                int err;
+                PCRE2_SIZE off;
+                pl->re[pl->n] = pcre2_compile((PCRE2_SPTR)line, n,
+                                              PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
+                                                  PCRE2_ENDANCHORED,
+                                              &err, &off, NULL);
+                assert_non_null(pl->re[pl->n]);
+                pl->reason[pl->n] = strdup(reason);
+                pl->words[pl->n] = words;
+                words = NULL;
+                pl->n++;
+        }
+        fclose(f);
+}
+
+static void plain_free(plain_t *pl)
+{
+        for (int i = 0; i < pl->n; i++) {
+                pcre2_code_free(pl->re[i]);
+                free((char *)pl->reason[i]);
+                free(pl->words[i]);
+        }
+}
+
+static int has_word(const char *line, const char *words)
+{
+        char *low = strdup(line), *copy = strdup(words), *save = NULL;
+        for (char *p = low; *p; p++) {
+                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
+        }
+        int found = 0;
+        for (char *w = strtok_r(copy, " ", &save); w && !found; w = strtok_r(NULL, " ", &save)) {
+                found = strstr(low, w) != NULL;
+        }
+        free(low);
+        free(copy);
+        return found;
+}
+
+static const char *plain_match(const plain_t *pl, pcre2_match_data *md, const char *line)
+{
+        size_t len = strlen(line), words = 1;
+        for (size_t i = 0; i < len; i++) {
+                words += line[i] == ' ';
+        }
+        for (int i = 0; i < pl->n; i++) {
+                if (pl->words[i] ? !has_word(line, pl->words[i])
+                                 : words > NF_CLEAN_SHORT_WORDS) {
+                        continue;
+                }
+                if (pcre2_match(pl->re[i], (PCRE2_SPTR)line, len, 0, 0, md, NULL) >= 0) {
+                        return pl->reason[i];
+                }
+        }
+        return NULL;
+}
+
+static int check_line(const plain_t *pl, pcre2_match_data *md, const char *line)
+{
+        if (!*line || *line == ' ' || strlen(line) > NF_CLEAN_PATTERN_MAX_LINE) {
+                return 0;
+        }
+        const char *want = plain_match(pl, md, line);
+        const char *got = nf_clean_rules_match(rules, line, strlen(line));
+        if ((want == NULL) != (got == NULL) || (want && strcmp(want, got) != 0)) {
+                print_error("'%s': groups say %s, patterns alone say %s\n", line,
+                            got ? got : "(none)", want ? want : "(none)");
+                return 1;
+        }
+        return 0;
+}
+
+/* Every line of every fixture, and its upper-, lower- and odd-first-byte
+ * variants. */
+static void test_groups_agree_with_plain_matching(void **state)
+{
+        plain_t pl;
+        plain_load(&pl, "deploy/rules/boilerplate.txt");
+        assert_int_equal((size_t)pl.n, nf_clean_rules_count(rules));
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        int bad = 0, lines = 0;
+        json_t *texts = json_array();
+        DIR *d = opendir("tests/fixtures/clean");
+        assert_non_null(d);
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!strstr(de->d_name, ".json") || strstr(de->d_name, ".expect.")) {
+                        continue;
+                }
+                char path[512];
+                snprintf(path, sizeof(path), "tests/fixtures/clean/%s", de->d_name);
+                json_t *o = json_load_file(path, 0, NULL);
+                json_array_append(texts, json_object_get(o, "text"));
+                json_decref(o);
+        }
+        closedir(d);
+        for (size_t i = 0; i < sizeof(shipped) / sizeof(*shipped); i++) {
+                json_array_append_new(texts, json_string(shipped[i].line));
+        }
+        size_t ti;
+        json_t *t;
+        json_array_foreach(texts, ti, t)
+        {
+                char *copy = strdup(json_string_value(t)), *save = NULL;
+                for (char *line = strtok_r(copy, "\n", &save); line;
+                     line = strtok_r(NULL, "\n", &save)) {
+                        char v[1024];
+                        bad += check_line(&pl, md, line);
+                        snprintf(v, sizeof(v), "%s", line);
+                        for (char *p = v; *p; p++) {
+                                *p = (*p >= 'a' && *p <= 'z') ? (char)(*p & ~0x20) : *p;
+                        }
+                        bad += check_line(&pl, md, v);
+                        for (char *p = v; *p; p++) {
+                                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
+                        }
+                        bad += check_line(&pl, md, v);
+                        snprintf(v, sizeof(v), "\u00c9%s", line);
+                        bad += check_line(&pl, md, v);
+                        snprintf(v, sizeof(v), "(%s", line);
+                        bad += check_line(&pl, md, v);
+                        lines += 5;
+                }
+                free(copy);
+        }
+        json_decref(texts);
+        pcre2_match_data_free(md);
+        plain_free(&pl);
+        assert_true(lines > 1000);
+        assert_int_equal(bad, 0);
+}
+
 /* More patterns than one alternation holds: every one still matches with
  * its own reason; and a pathological pattern gives up instead of hanging. */
 static void test_many_patterns(void **state)
@@ -279,6 +498,8 @@ int main(void)
             cmocka_unit_test(test_reason_names),
             cmocka_unit_test(test_pattern_file_errors),
             cmocka_unit_test(test_user_patterns),
+            cmocka_unit_test(test_if_words),
+            cmocka_unit_test(test_groups_agree_with_plain_matching),
             cmocka_unit_test(test_many_patterns),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
