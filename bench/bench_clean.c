@@ -2,7 +2,8 @@
  * bench_clean.c — throughput of the clean processor on scraped text, one
  * core. Not a test: it measures, it does not judge.
  *
- *   build/bench/bench_clean [-n ARTICLES] [-r RUNS] [-s STAGE] [RECORD.json ...]
+ *   build/bench/bench_clean [-n ARTICLES] [-r RUNS] [-s STAGE] [RECORD.json
+ * ...]
  *
  * With no files it cleans ARTICLES (default 2000) seed-shaped articles
  * generated from tests/fixtures/seed-article.txt: the seed's lines with the
@@ -85,7 +86,8 @@ static char *generate(const char *seed, int k)
                         words += lines[i][j] == ' ';
                 }
                 for (size_t j = 0; j < n; j++) {
-                        same += lens[j] == lens[i] && memcmp(lines[j], lines[i], lens[i]) == 0;
+                        same += lens[j] == lens[i] &&
+                                memcmp(lines[j], lines[i], lens[i]) == 0;
                 }
                 if (words >= 8 && same == 2) {
                         body[nb++] = i;
@@ -142,14 +144,16 @@ static double run_once(stage_t stage, const input_t *in, void *self,
                 arts = malloc(in->n * sizeof(*arts));
                 for (size_t i = 0; i < in->n; i++) {
                         arts[i] = nf_article_new();
-                        nf_article_set(arts[i], NF_F_TEXT, in->text[i], strlen(in->text[i]));
+                        nf_article_set(arts[i], NF_F_TEXT, in->text[i],
+                                       strlen(in->text[i]));
                 }
         } else if (stage == CLASSIFIER) {
                 norms = malloc(in->n * sizeof(*norms));
                 nlens = malloc(in->n * sizeof(*nlens));
                 for (size_t i = 0; i < in->n; i++) {
-                        norms[i] = nf_textnorm(in->text[i], strlen(in->text[i]),
-                                               NF_TEXTNORM_ENTITIES, &nlens[i], NULL);
+                        norms[i] =
+                            nf_textnorm(in->text[i], strlen(in->text[i]),
+                                        NF_TEXTNORM_ENTITIES, &nlens[i], NULL);
                 }
         }
         *rejected = 0;
@@ -166,7 +170,8 @@ static double run_once(stage_t stage, const input_t *in, void *self,
                                          NF_TEXTNORM_ENTITIES, NULL, NULL));
                 } else {
                         nf_clean_result_t res;
-                        nf_clean_text(rules, NULL, norms[i], nlens[i], NULL, &res);
+                        nf_clean_text(rules, NULL, norms[i], nlens[i], NULL,
+                                      &res);
                         *rejected += res.status != NF_CLEAN_OK;
                         nf_clean_result_fini(&res);
                 }
@@ -196,7 +201,8 @@ int main(int argc, char **argv)
                         only = atoi(optarg);
                 } else {
                         fprintf(stderr,
-                                "usage: %s [-n ARTICLES] [-r RUNS] [-s STAGE] [RECORD.json ...]\n",
+                                "usage: %s [-n ARTICLES] [-r RUNS] [-s STAGE] "
+                                "[RECORD.json ...]\n",
                                 argv[0]);
                         return 2;
                 }
@@ -220,7 +226,8 @@ int main(int argc, char **argv)
                         json_error_t jerr;
                         json_t *o = json_loads(buf, 0, &jerr);
                         free(buf);
-                        const char *t = json_string_value(json_object_get(o, "text"));
+                        const char *t =
+                            json_string_value(json_object_get(o, "text"));
                         if (t) {
                                 add(&files, strdup(t));
                         }
@@ -250,10 +257,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "create: %s\n", err);
                 return 1;
         }
-        printf("clean: %zu articles, %.1f MB of text (%.1f KB each), median of %d runs\n",
-               in.n, (double)in.bytes / 1e6, (double)in.bytes / 1e3 / (double)in.n, runs);
-        static const char *const names[] = {"clean process()", "  textnorm alone",
-                                            "  classifier alone"};
+        printf("clean: %zu articles, %.1f MB of text (%.1f KB each), median of "
+               "%d runs\n",
+               in.n, (double)in.bytes / 1e6,
+               (double)in.bytes / 1e3 / (double)in.n, runs);
+        static const char *const names[] = {
+            "clean process()", "  textnorm alone", "  classifier alone"};
         for (int stage = WHOLE; stage <= CLASSIFIER; stage++) {
                 if (only >= 0 && stage != only) {
                         continue;
@@ -261,14 +270,16 @@ int main(int argc, char **argv)
                 double t[99];
                 size_t rejected = 0;
                 for (int r = 0; r < runs; r++) {
-                        t[r] = run_once((stage_t)stage, &in, self, rules, &rejected);
+                        t[r] = run_once((stage_t)stage, &in, self, rules,
+                                        &rejected);
                 }
                 qsort(t, (size_t)runs, sizeof(double), cmp_double);
                 double med = t[runs / 2];
-                printf("%-20s %8.1f MB/s %10.0f records/s  (min %.3f s, median %.3f s, "
+                printf("%-20s %8.1f MB/s %10.0f records/s  (min %.3f s, median "
+                       "%.3f s, "
                        "max %.3f s; %zu rejected)\n",
-                       names[stage], (double)in.bytes / 1e6 / med, (double)in.n / med, t[0],
-                       med, t[runs - 1], rejected);
+                       names[stage], (double)in.bytes / 1e6 / med,
+                       (double)in.n / med, t[0], med, t[runs - 1], rejected);
         }
         nf_clean_rules_destroy(rules);
         nf_processor_clean.destroy(self);

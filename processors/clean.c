@@ -96,7 +96,8 @@ static char *norm_field(const char *s, unsigned flags)
                 return NULL;
         }
         size_t n;
-        char *v = nf_textnorm(s, strlen(s), flags | NF_TEXTNORM_ONELINE, &n, NULL);
+        char *v =
+            nf_textnorm(s, strlen(s), flags | NF_TEXTNORM_ONELINE, &n, NULL);
         if (n == 0) {
                 free(v);
                 return NULL;
@@ -182,14 +183,16 @@ static void clean_process(void *self, nf_article_t *art, nf_outcome_t *out)
                 if (nf_html_extract(html, strlen(html), &cl->html_opts, &doc,
                                     reason, sizeof(reason), err,
                                     sizeof(err)) != 0) {
-                        nf_outcome_reject(out, reason[0] ? reason : "html_error",
-                                          "%s", err[0] ? err : "unreadable html");
+                        nf_outcome_reject(
+                            out, reason[0] ? reason : "html_error", "%s",
+                            err[0] ? err : "unreadable html");
                         goto done;
                 }
                 if (doc.notes) {
                         json_object_set(note, "html", doc.notes);
                 }
-                if (doc.text && nf_clean_word_count(doc.text, strlen(doc.text)) > 0) {
+                if (doc.text &&
+                    nf_clean_word_count(doc.text, strlen(doc.text)) > 0) {
                         src = doc.text;
                         from_html = 1;
                 } else if (src) {
@@ -204,17 +207,19 @@ static void clean_process(void *self, nf_article_t *art, nf_outcome_t *out)
                 }
         }
         if (!src) {
-                nf_outcome_reject(out, "empty", "the record has no text or html");
+                nf_outcome_reject(out, "empty",
+                                  "the record has no text or html");
                 goto done;
         }
-        json_object_set_new(note, "source", json_string(from_html ? "html" : "text"));
+        json_object_set_new(note, "source",
+                            json_string(from_html ? "html" : "text"));
 
         nf_textnorm_stats_t st = {0};
         size_t nlen;
         norm = nf_textnorm(src, strlen(src),
                            from_html ? 0 : NF_TEXTNORM_ENTITIES, &nlen, &st);
-        char *title = norm_field(nf_article_get(art, NF_F_TITLE),
-                                 NF_TEXTNORM_ENTITIES);
+        char *title =
+            norm_field(nf_article_get(art, NF_F_TITLE), NF_TEXTNORM_ENTITIES);
         const char *title_from = title ? "input" : "none";
         if (from_html) {
                 nf_clean_paragraphs(norm, nlen, &res);
@@ -302,7 +307,8 @@ static void clean_process(void *self, nf_article_t *art, nf_outcome_t *out)
         nf_article_take(art, NF_F_TEXT, res.text); /* art owns the text */
         res.text = NULL;
         art->word_count = res.word_count;
-        char *summary = norm_field(nf_article_get(art, NF_F_SUMMARY), NF_TEXTNORM_ENTITIES);
+        char *summary =
+            norm_field(nf_article_get(art, NF_F_SUMMARY), NF_TEXTNORM_ENTITIES);
         const char *summary_from = summary ? "input" : "none";
         if (!summary && res.summary) {
                 summary = res.summary;

@@ -30,8 +30,9 @@ extern const char nf_boilerplate_txt_end[]
 #define SHIPPED_NAME "deploy/rules/boilerplate.txt (built in)"
 
 static const char *const fixed_reasons[NF_CLEAN_R__FIXED] = {
-    "kept",  "top_run", "bottom_run", "menu",    "link",     "repeated",
-    "truncated_copy", "title", "teaser", "related", "comments", "pattern"};
+    "kept",   "top_run",  "bottom_run",     "menu",
+    "link",   "repeated", "truncated_copy", "title",
+    "teaser", "related",  "comments",       "pattern"};
 
 /* Patterns joined into one alternation, at most; a bucket with more is
  * split into several. */
@@ -45,7 +46,7 @@ typedef struct pattern_s {
         size_t len;
         pcre2_code *re; /* patterns matched alone */
         int jit;
-        uint64_t trig;     /* "@if" words (bits); 0: none */
+        uint64_t trig; /* "@if" words (bits); 0: none */
         uint8_t reason;
         uint8_t first[16]; /* ASCII bytes a match can start with (bits) */
 } pattern_t;
@@ -154,7 +155,8 @@ static void first_bytes(const pcre2_code *re, uint8_t first[16])
                         first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
                         uint32_t other = cu ^ 0x20; /* caseless: both */
                         if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
-                                first[other >> 3] |= (uint8_t)(1u << (other & 7));
+                                first[other >> 3] |=
+                                    (uint8_t)(1u << (other & 7));
                         }
                 }
         } else if (bm) {
@@ -193,18 +195,20 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                 }
                 for (size_t j = 0; j < k; j++) {
                         char ch = p[w + j];
-                        word[j] = (ch >= 'A' && ch <= 'Z') ? (char)(ch | 0x20) : ch;
+                        word[j] =
+                            (ch >= 'A' && ch <= 'Z') ? (char)(ch | 0x20) : ch;
                 }
                 int t = 0;
-                while (t < r->ntrig &&
-                       !(r->trig_len[t] == k && memcmp(r->trig[t], word, k) == 0)) {
+                while (t < r->ntrig && !(r->trig_len[t] == k &&
+                                         memcmp(r->trig[t], word, k) == 0)) {
                         t++;
                 }
                 if (t == r->ntrig) {
                         if (r->ntrig == TRIGGERS_MAX) {
-                                snprintf(errstr, errstr_size,
-                                         "%s:%d: too many @if words (at most %d)",
-                                         name, lineno, TRIGGERS_MAX);
+                                snprintf(
+                                    errstr, errstr_size,
+                                    "%s:%d: too many @if words (at most %d)",
+                                    name, lineno, TRIGGERS_MAX);
                                 return -1;
                         }
                         r->trig[t] = xstrndup(word, k);
@@ -246,7 +250,8 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                 while (line < e && (*line == ' ' || *line == '\t')) {
                         line++;
                 }
-                while (e > line && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
+                while (e > line &&
+                       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
                         e--;
                 }
                 size_t n = (size_t)(e - line);
@@ -260,7 +265,8 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                         int ok = k > 0 && k <= 32;
                         for (size_t i = 0; ok && i < k; i++) {
                                 ok = (nm[i] >= 'a' && nm[i] <= 'z') ||
-                                     (nm[i] >= '0' && nm[i] <= '9') || nm[i] == '_';
+                                     (nm[i] >= '0' && nm[i] <= '9') ||
+                                     nm[i] == '_';
                         }
                         if (!ok) {
                                 snprintf(errstr, errstr_size,
@@ -273,7 +279,8 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                         if (reason < 0) {
                                 snprintf(errstr, errstr_size,
                                          "%s:%d: too many reasons (at most %d)",
-                                         name, lineno + 1, NF_CLEAN_MAX_REASONS);
+                                         name, lineno + 1,
+                                         NF_CLEAN_MAX_REASONS);
                                 return -1;
                         }
                         continue;
@@ -281,28 +288,32 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                 if (n >= 3 && memcmp(line, "@if", 3) == 0 &&
                     (n == 3 || line[3] == ' ')) {
                         if (add_triggers(r, line + 3, n - 3, &trig, name,
-                                         lineno + 1, errstr, errstr_size) != 0) {
+                                         lineno + 1, errstr,
+                                         errstr_size) != 0) {
                                 return -1;
                         }
                         continue;
                 }
                 int err;
                 PCRE2_SIZE off;
-                pcre2_code *re = pcre2_compile((PCRE2_SPTR)line, n, PCRE2_UTF | PCRE2_UCP,
-                                               &err, &off, NULL);
+                pcre2_code *re =
+                    pcre2_compile((PCRE2_SPTR)line, n, PCRE2_UTF | PCRE2_UCP,
+                                  &err, &off, NULL);
                 if (!re) {
                         PCRE2_UCHAR msg[256];
                         pcre2_get_error_message(err, msg, sizeof(msg));
                         snprintf(errstr, errstr_size,
-                                 "%s:%d: pattern '%.*s': %s at offset %zu", name,
-                                 lineno + 1, (int)n, line, (const char *)msg,
-                                 (size_t)off);
+                                 "%s:%d: pattern '%.*s': %s at offset %zu",
+                                 name, lineno + 1, (int)n, line,
+                                 (const char *)msg, (size_t)off);
                         return -1;
                 }
                 if (r->npat == r->pat_cap) {
                         r->pat_cap = r->pat_cap ? r->pat_cap * 2 : 128;
-                        r->pat = xrealloc(r->pat, r->pat_cap * sizeof(pattern_t));
-                        r->alone = xrealloc(r->alone, r->pat_cap * sizeof(uint32_t));
+                        r->pat =
+                            xrealloc(r->pat, r->pat_cap * sizeof(pattern_t));
+                        r->alone =
+                            xrealloc(r->alone, r->pat_cap * sizeof(uint32_t));
                 }
                 pattern_t *pt = &r->pat[r->npat];
                 memset(pt, 0, sizeof(*pt));
@@ -319,7 +330,8 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                         /* compiled above without the anchors: cannot fail */
                         pt->re = pcre2_compile((PCRE2_SPTR)line, n, RULE_FLAGS,
                                                &err, &off, NULL);
-                        pt->jit = pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE) == 0;
+                        pt->jit =
+                            pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE) == 0;
                         r->alone[r->nalone++] = (uint32_t)r->npat;
                 }
                 r->npat++;
@@ -334,8 +346,9 @@ static chunk_t compile_chunk(const char *src, size_t len, int *ok)
         chunk_t c = {NULL, 0};
         /* Joined patterns have no backreferences: their groups need not
          * capture, which spares the JIT saving positions for each. */
-        c.re = pcre2_compile((PCRE2_SPTR)src, len, RULE_FLAGS | PCRE2_NO_AUTO_CAPTURE,
-                             &err, &off, NULL);
+        c.re =
+            pcre2_compile((PCRE2_SPTR)src, len,
+                          RULE_FLAGS | PCRE2_NO_AUTO_CAPTURE, &err, &off, NULL);
         *ok = c.re != NULL;
         /* No JIT (unsupported CPU): the interpreter, slower, same results. */
         c.jit = c.re && pcre2_jit_compile(c.re, PCRE2_JIT_COMPLETE) == 0;
@@ -360,7 +373,8 @@ static size_t branch(char *out, const pattern_t *pt, uint32_t idx)
 static void compile_group(nf_clean_rules_t *r, group_t *g)
 {
         for (size_t at = 0; at < g->npats; at += GROUP_MAX) {
-                size_t end = at + GROUP_MAX < g->npats ? at + GROUP_MAX : g->npats;
+                size_t end =
+                    at + GROUP_MAX < g->npats ? at + GROUP_MAX : g->npats;
                 size_t cap = 0;
                 for (size_t i = at; i < end; i++) {
                         cap += r->pat[g->pats[i]].len + 32;
@@ -375,12 +389,14 @@ static void compile_group(nf_clean_rules_t *r, group_t *g)
                 }
                 int ok;
                 chunk_t c = compile_chunk(src, o, &ok);
-                g->chunk = xrealloc(g->chunk, (g->nchunk + end - at) * sizeof(chunk_t));
+                g->chunk = xrealloc(g->chunk,
+                                    (g->nchunk + end - at) * sizeof(chunk_t));
                 if (ok) {
                         g->chunk[g->nchunk++] = c;
                 } else {
                         for (size_t i = at; i < end; i++) {
-                                o = branch(src, &r->pat[g->pats[i]], g->pats[i]);
+                                o = branch(src, &r->pat[g->pats[i]],
+                                           g->pats[i]);
                                 c = compile_chunk(src, o, &ok);
                                 if (ok) {
                                         g->chunk[g->nchunk++] = c;
@@ -399,13 +415,15 @@ static uint16_t group_for(nf_clean_rules_t *r, int b)
         size_t n = 0;
         for (uint32_t i = 0; i < r->npat; i++) {
                 const pattern_t *pt = &r->pat[i];
-                if (pt->src && (b < 0 || (pt->first[b >> 3] & (1u << (b & 7))))) {
+                if (pt->src &&
+                    (b < 0 || (pt->first[b >> 3] & (1u << (b & 7))))) {
                         pats[n++] = i;
                 }
         }
         for (size_t g = 0; g < r->ngroups; g++) {
                 if (r->groups[g].npats == n &&
-                    memcmp(r->groups[g].pats, pats, n * sizeof(uint32_t)) == 0) {
+                    memcmp(r->groups[g].pats, pats, n * sizeof(uint32_t)) ==
+                        0) {
                         free(pats);
                         return (uint16_t)g;
                 }
@@ -584,7 +602,8 @@ static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
                 if (!(r->has_bigram[b >> 3] & (1u << (b & 7)))) {
                         continue;
                 }
-                for (unsigned t = r->first_trig[b]; t; t = r->next_trig[t - 1]) {
+                for (unsigned t = r->first_trig[b]; t;
+                     t = r->next_trig[t - 1]) {
                         const char *w = r->trig[t - 1];
                         size_t k = r->trig_len[t - 1], j = 2;
                         while (j < k && i + j < n &&
@@ -620,11 +639,13 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                 unsigned char b = (unsigned char)s[0];
                 const group_t *g = &r->groups[b < 128 ? r->bucket[b] : r->full];
                 for (size_t c = 0; c < g->nchunk; c++) {
-                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m->md, s, len) >= 0) {
+                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m->md, s,
+                                len) >= 0) {
                                 PCRE2_SPTR mark = pcre2_get_mark(m->md);
                                 /* a user pattern's own mark can hide ours:
                                  * then the default reason */
-                                best = mark ? (uint32_t)strtoul((const char *)mark, NULL, 10)
+                                best = mark ? (uint32_t)strtoul(
+                                                  (const char *)mark, NULL, 10)
                                             : UINT32_MAX - 1;
                                 break;
                         }

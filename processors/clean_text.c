@@ -47,16 +47,16 @@ static char *xstrndup(const char *s, size_t n)
 /* Lines and their features                                            */
 
 enum {
-        F_SENT = 1 << 0,      /* reads as a sentence of prose */
-        F_TERM = 1 << 1,      /* ends with . … : ; (after closing quotes) */
-        F_QTERM = 1 << 2,     /* ends with ? or ! */
-        F_ELLIPSIS = 1 << 3,  /* ends with … or ... */
-        F_CAPS = 1 << 4,      /* letters, all upper case */
-        F_LINK = 1 << 5,      /* a URL or e-mail address line */
-        F_MENUSEP = 1 << 6,   /* short items between | • · › » separators */
-        F_DIGIT = 1 << 7,     /* holds a digit */
-        F_UPSTART = 1 << 8,   /* starts with an upper-case letter */
-        F_MERGED = 1 << 9,    /* two or more hard-wrapped lines joined */
+        F_SENT = 1 << 0,     /* reads as a sentence of prose */
+        F_TERM = 1 << 1,     /* ends with . … : ; (after closing quotes) */
+        F_QTERM = 1 << 2,    /* ends with ? or ! */
+        F_ELLIPSIS = 1 << 3, /* ends with … or ... */
+        F_CAPS = 1 << 4,     /* letters, all upper case */
+        F_LINK = 1 << 5,     /* a URL or e-mail address line */
+        F_MENUSEP = 1 << 6, /* short items between | • · › » separators */
+        F_DIGIT = 1 << 7,   /* holds a digit */
+        F_UPSTART = 1 << 8, /* starts with an upper-case letter */
+        F_MERGED = 1 << 9,  /* two or more hard-wrapped lines joined */
 };
 
 /* Truncated copies are found by the hash of their first PREFIX_WORDS words. */
@@ -69,9 +69,9 @@ typedef struct line_s {
         uint32_t words;  /* space-separated */
         uint32_t cwords; /* of them, holding a letter or digit */
         uint32_t block;  /* number of the blank-line separated block */
-        uint64_t key;   /* hash of the folded text; 0: no letter or digit */
-        uint64_t pkey;  /* hash of the folded first PREFIX_WORDS words */
-        uint32_t slot;  /* index of key in the key table */
+        uint64_t key;    /* hash of the folded text; 0: no letter or digit */
+        uint64_t pkey;   /* hash of the folded first PREFIX_WORDS words */
+        uint32_t slot;   /* index of key in the key table */
         uint16_t flags;
         uint8_t reason;
 } line_t;
@@ -114,7 +114,8 @@ static int has_nonascii_lower(const unsigned char *p, size_t n)
                         continue;
                 }
                 utf8proc_int32_t cp;
-                utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+                utf8proc_ssize_t k =
+                    utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
                 if (k < 1) {
                         return 0;
                 }
@@ -137,7 +138,8 @@ static unsigned line_ending(const unsigned char *p, size_t n)
                            (c == 0x98 || c == 0x99 || c == 0x9c || c == 0x9d ||
                             c == 0xba)) {
                         n -= 3; /* ‘ ’ “ ” › */
-                } else if (n >= 2 && p[n - 2] == 0xc2 && (c == 0xbb || c == 0xab)) {
+                } else if (n >= 2 && p[n - 2] == 0xc2 &&
+                           (c == 0xbb || c == 0xab)) {
                         n -= 2; /* » « */
                 } else {
                         break;
@@ -243,7 +245,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                                         l->pkey = XXH3_64bits(kb, k) | 1;
                                 }
                                 if (q + 2 < e && q[2] == ' ' &&
-                                    (q[1] == '|' || q[1] == '/' || q[1] == '>')) {
+                                    (q[1] == '|' || q[1] == '/' ||
+                                     q[1] == '>')) {
                                         seps++;
                                 }
                         }
@@ -271,13 +274,14 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         l->cwords = cwords + (k > tok);
         l->key = k ? (XXH3_64bits(kb, k) | 1) : 0;
         flags |= line_ending(p, l->len);
-        if ((flags & F_TERM && words >= 4) || (flags & F_QTERM && words >= 10) ||
-            words >= 20) {
+        if ((flags & F_TERM && words >= 4) ||
+            (flags & F_QTERM && words >= 10) || words >= 20) {
                 flags |= F_SENT;
         }
         if (p[0] >= 'A' && p[0] <= 'Z') {
                 flags |= F_UPSTART;
-        } else if (p[0] >= 0x80 && utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LU)) {
+        } else if (p[0] >= 0x80 &&
+                   utf8_is_cat(p, l->len, UTF8PROC_CATEGORY_LU)) {
                 flags |= F_UPSTART;
         }
         if (lower == 0 && upper >= 2 && words <= 8 && !(flags & F_SENT) &&
@@ -287,7 +291,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         if (!(flags & F_SENT) && words <= 12 &&
             ((memmem(p, l->len, "://", 3) != NULL) ||
              (l->len > 4 && memcmp(p, "www.", 4) == 0) ||
-             (words == 1 && memchr(p, '@', l->len) && memchr(p, '.', l->len)))) {
+             (words == 1 && memchr(p, '@', l->len) &&
+              memchr(p, '.', l->len)))) {
                 flags |= F_LINK;
         }
         if (seps >= 2 && words <= 4 * (seps + 1) && !(flags & F_SENT)) {
@@ -395,7 +400,8 @@ static void mark_truncated(ctx_t *c)
                 for (int probes = 0; tab[h] != UINT32_MAX && probes < 64;
                      probes++, h = (h + 1) & mask) {
                         const line_t *f = &c->L[tab[h]];
-                        if (tab[h] != i && f->pkey == t->pkey && f->len > plen &&
+                        if (tab[h] != i && f->pkey == t->pkey &&
+                            f->len > plen &&
                             memcmp(c->s + f->off, ts, plen) == 0) {
                                 t->reason = R_TRUNCATED;
                                 break;
@@ -529,7 +535,8 @@ static void words_each(const char *s, size_t len, wordset_t *ws,
 static void mark_teasers(ctx_t *c, const char *title, char **summary)
 {
         int candidates = 0;
-        for (uint32_t t = 0; t < c->n && candidates < TEASER_MAX_CANDIDATES; t++) {
+        for (uint32_t t = 0; t < c->n && candidates < TEASER_MAX_CANDIDATES;
+             t++) {
                 if (c->L[t].reason != R_TITLE) {
                         continue;
                 }
@@ -708,7 +715,8 @@ static int word_has_content(const unsigned char *p, size_t n)
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = p[i];
                 if (c < 0x80) {
-                        if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+                        if ((c >= '0' && c <= '9') ||
+                            ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
                                 return 1;
                         }
                 } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80) {
@@ -845,8 +853,10 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                     !(p->flags & (F_TERM | F_QTERM)) &&
                     starts_word((const unsigned char *)s + l->off, l->len)) {
                         p->len = l->off + l->len - p->off;
-                        p->flags = (uint16_t)((p->flags & ~(F_TERM | F_QTERM | F_ELLIPSIS)) |
-                                              (l->flags & (F_TERM | F_QTERM | F_ELLIPSIS)) |
+                        p->flags = (uint16_t)((p->flags & ~(F_TERM | F_QTERM |
+                                                            F_ELLIPSIS)) |
+                                              (l->flags & (F_TERM | F_QTERM |
+                                                           F_ELLIPSIS)) |
                                               F_MERGED);
                         merged++;
                 } else {
@@ -919,8 +929,10 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 for (int pass = 0; pass < 2 && best < 0; pass++) {
                         for (size_t i = 0; i < (pass ? c.n : lim); i++) {
                                 const line_t *l = &c.L[i];
-                                if (is_sent(l) || l->words < 3 || l->words > 30 ||
-                                    (l->flags & (F_LINK | F_MENUSEP | F_CAPS)) ||
+                                if (is_sent(l) || l->words < 3 ||
+                                    l->words > 30 ||
+                                    (l->flags &
+                                     (F_LINK | F_MENUSEP | F_CAPS)) ||
                                     !is_kept(l)) {
                                         continue;
                                 }
@@ -1006,7 +1018,8 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
          * short teasers is no article. */
         first = find_sent(&c, 1);
         long last = find_sent(&c, -1);
-        if (first >= 0 && listing_shape(&c, (size_t)first, (size_t)last + 1, 3)) {
+        if (first >= 0 &&
+            listing_shape(&c, (size_t)first, (size_t)last + 1, 3)) {
                 res->status = NF_CLEAN_NO_ARTICLE;
         }
         for (size_t i = 0; i < c.n; i++) {

@@ -42,7 +42,8 @@ static void nfc_table_build(void)
                     utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
                 for (utf8proc_ssize_t i = 1; i < n && n <= 32; i++) {
                         if (d[i] >= 0 && d[i] < SAFE_LIMIT) {
-                                second[d[i] >> 3] |= (uint8_t)(1u << (d[i] & 7));
+                                second[d[i] >> 3] |=
+                                    (uint8_t)(1u << (d[i] & 7));
                         }
                 }
         }
@@ -119,12 +120,10 @@ static void finish_line(norm_t *n)
         }
         n->need_nfc = 0;
         utf8proc_uint8_t *dst = NULL;
-        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)n->p +
-                                              n->line_start,
-                                          (utf8proc_ssize_t)(n->len -
-                                                             n->line_start),
-                                          &dst,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        utf8proc_ssize_t m =
+            utf8proc_map((const utf8proc_uint8_t *)n->p + n->line_start,
+                         (utf8proc_ssize_t)(n->len - n->line_start), &dst,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
         if (m < 0) {
                 /* Only on out of memory: the input is valid UTF-8 by now. */
                 abort();
@@ -253,8 +252,8 @@ static void put_cp(norm_t *n, int32_t cp)
                 n->last_fffd = 0;
         }
         before_char(n);
-        n->len += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)n->p +
-                                                       n->len);
+        n->len +=
+            (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)n->p + n->len);
         if (!is_nfc_safe(cp)) {
                 n->need_nfc = 1;
         }
@@ -332,7 +331,8 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
 {
         pthread_once(&nfc_once, nfc_table_build);
         nf_textnorm_stats_t dummy = {0};
-        norm_t n = {.cap = len + 64, .flags = flags, .st = stats ? stats : &dummy};
+        norm_t n = {
+            .cap = len + 64, .flags = flags, .st = stats ? stats : &dummy};
         n.p = malloc(n.cap);
         if (!n.p) {
                 abort();
@@ -372,7 +372,8 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
                         continue;
                 }
                 utf8proc_int32_t cp;
-                utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+                utf8proc_ssize_t k =
+                    utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
                 if (k < 1) {
                         n.st->invalid_bytes++;
                         cp = 0xfffd;

@@ -26,7 +26,8 @@ static char *read_all(const char *path, size_t *len)
 {
         FILE *f = fopen(path, "rb");
         if (!f) {
-                fail_msg("cannot open %s (tests run from the repository root)", path);
+                fail_msg("cannot open %s (tests run from the repository root)",
+                         path);
         }
         fseek(f, 0, SEEK_END);
         long n = ftell(f);
@@ -59,8 +60,8 @@ static nf_article_t *decode_file(const char *path)
         size_t n;
         char *buf = read_all(path, &n);
         char reason[64], err[512];
-        nf_article_t *art = nf_article_decode(buf, n, NULL, reason, sizeof(reason),
-                                              err, sizeof(err));
+        nf_article_t *art = nf_article_decode(buf, n, NULL, reason,
+                                              sizeof(reason), err, sizeof(err));
         free(buf);
         if (!art) {
                 fail_msg("%s: %s: %s", path, reason, err);
@@ -132,7 +133,8 @@ static char *squeeze(const char *s, size_t n)
  * summary and not in the body. */
 static void test_seed(void **state)
 {
-        static const char headline[] = "Russia Agrees To ‘Help’ Pakistan Fight Terrorism";
+        static const char headline[] =
+            "Russia Agrees To ‘Help’ Pakistan Fight Terrorism";
         static const char teaser[] =
             "Following bilateral talks between Russia and Pakistan’s foreign "
             "minister, Sergey Lavrov said special attention was paid to the "
@@ -174,9 +176,12 @@ static void test_seed(void **state)
                 free(paras[i]);
         }
         assert_int_equal(paragraphs_of(text), 23);
-        static const char *const nav[] = {"Skip to main content", "Latest news",
-                                          "Thumbnail", "Share this post",
-                                          "Following bilateral talks", headline};
+        static const char *const nav[] = {"Skip to main content",
+                                          "Latest news",
+                                          "Thumbnail",
+                                          "Share this post",
+                                          "Following bilateral talks",
+                                          headline};
         for (size_t i = 0; i < sizeof(nav) / sizeof(*nav); i++) {
                 assert_int_equal(count_of(text, nav[i]), 0);
         }
@@ -186,24 +191,32 @@ static void test_seed(void **state)
 
         json_t *note = json_object_get(art->notes, "clean");
         assert_non_null(note);
-        assert_string_equal(json_string_value(json_object_get(note, "source")), "text");
-        assert_string_equal(json_string_value(json_object_get(note, "title")), "recovered");
-        assert_string_equal(json_string_value(json_object_get(note, "summary")), "teaser");
+        assert_string_equal(json_string_value(json_object_get(note, "source")),
+                            "text");
+        assert_string_equal(json_string_value(json_object_get(note, "title")),
+                            "recovered");
+        assert_string_equal(json_string_value(json_object_get(note, "summary")),
+                            "teaser");
         json_t *removed = json_object_get(note, "removed");
-        assert_int_equal(json_integer_value(json_object_get(removed, "repeated")), 23);
-        assert_int_equal(json_integer_value(json_object_get(removed, "teaser")), 1);
-        assert_int_equal(json_integer_value(json_object_get(removed, "title")), 2);
-        assert_int_equal(json_integer_value(json_object_get(note, "repeated_blocks")), 1);
-        assert_int_equal(json_integer_value(json_object_get(note, "paragraphs")), 23);
+        assert_int_equal(
+            json_integer_value(json_object_get(removed, "repeated")), 23);
+        assert_int_equal(json_integer_value(json_object_get(removed, "teaser")),
+                         1);
+        assert_int_equal(json_integer_value(json_object_get(removed, "title")),
+                         2);
+        assert_int_equal(
+            json_integer_value(json_object_get(note, "repeated_blocks")), 1);
+        assert_int_equal(
+            json_integer_value(json_object_get(note, "paragraphs")), 23);
         nf_outcome_fini(&out);
         nf_article_destroy(art);
         P->destroy(self);
 }
 
 static const char *const goldens[] = {
-    "liveblog", "comments",        "gallery",         "paywall",
-    "german",   "repeated",        "no_article",      "cookie_newsletter",
-    "byline_dateline", "related",  "all_boilerplate", "unicode",
+    "liveblog",        "comments",    "gallery",         "paywall",
+    "german",          "repeated",    "no_article",      "cookie_newsletter",
+    "byline_dateline", "related",     "all_boilerplate", "unicode",
     "hard_wrapped",    "input_title",
 };
 
@@ -211,7 +224,8 @@ static const char *const goldens[] = {
 static int check_golden(void *self, const char *name)
 {
         char path[256];
-        snprintf(path, sizeof(path), "tests/fixtures/clean/%s.expect.json", name);
+        snprintf(path, sizeof(path), "tests/fixtures/clean/%s.expect.json",
+                 name);
         json_error_t jerr;
         json_t *exp = json_load_file(path, 0, &jerr);
         if (!exp) {
@@ -223,16 +237,17 @@ static int check_golden(void *self, const char *name)
         nf_verdict_t v = run(self, art, &out);
         const char *text = nf_article_get(art, NF_F_TEXT);
         int bad = 0;
-#define BAD(...)                                                              \
-        do {                                                                  \
+#define BAD(...)                                                               \
+        do {                                                                   \
                 print_error("golden %s: ", name);                              \
                 print_error(__VA_ARGS__);                                      \
                 print_error("\n");                                             \
-                bad++;                                                        \
+                bad++;                                                         \
         } while (0)
         const char *want_v = json_string_value(json_object_get(exp, "verdict"));
         if (strcmp(want_v, v == NF_PASS ? "pass" : "reject") != 0) {
-                BAD("verdict %d (%s: %s), want %s", v, out.reason, out.message, want_v);
+                BAD("verdict %d (%s: %s), want %s", v, out.reason, out.message,
+                    want_v);
         }
         const char *reason = json_string_value(json_object_get(exp, "reason"));
         if (reason && strcmp(reason, out.reason) != 0) {
@@ -244,10 +259,12 @@ static int check_golden(void *self, const char *name)
         const char *title = json_string_value(json_object_get(exp, "title"));
         const char *got_title = nf_article_get(art, NF_F_TITLE);
         if (title && (!got_title || strcmp(title, got_title) != 0)) {
-                BAD("title '%s', want '%s'", got_title ? got_title : "(null)", title);
+                BAD("title '%s', want '%s'", got_title ? got_title : "(null)",
+                    title);
         }
         json_t *np = json_object_get(exp, "paragraphs");
-        if (np && v == NF_PASS && paragraphs_of(text) != json_integer_value(np)) {
+        if (np && v == NF_PASS &&
+            paragraphs_of(text) != json_integer_value(np)) {
                 BAD("%d paragraphs, want %lld:\n%s", paragraphs_of(text),
                     (long long)json_integer_value(np), text);
         }
@@ -271,7 +288,8 @@ static int check_golden(void *self, const char *name)
         {
                 const char *p = strstr(at, json_string_value(s));
                 if (!p) {
-                        BAD("'%s' missing or out of order", json_string_value(s));
+                        BAD("'%s' missing or out of order",
+                            json_string_value(s));
                         break;
                 }
                 at = p;
@@ -283,8 +301,8 @@ static int check_golden(void *self, const char *name)
         {
                 json_int_t got = json_integer_value(json_object_get(note, k));
                 if (got < json_integer_value(min)) {
-                        BAD("meta.clean.%s = %lld, want >= %lld", k, (long long)got,
-                            (long long)json_integer_value(min));
+                        BAD("meta.clean.%s = %lld, want >= %lld", k,
+                            (long long)got, (long long)json_integer_value(min));
                 }
         }
         if (v == NF_PASS && art->word_count <= 0) {
@@ -311,21 +329,32 @@ static void test_goldens(void **state)
 
 typedef struct rcase_s {
         const char *name;
-        const char *text;         /* NULL: the seed's text */
-        const char *conf[3];      /* overrides */
-        const char *reason;       /* expected reject reason */
+        const char *text;    /* NULL: the seed's text */
+        const char *conf[3]; /* overrides */
+        const char *reason;  /* expected reject reason */
 } rcase_t;
 
 static const rcase_t rejects[] = {
     {"no body at all", "", {NULL}, "empty"},
     {"blank", "   \n\t \n\u200b", {NULL}, "empty"},
     {"no letters", "— … •\n***", {NULL}, "empty"},
-    {"all boilerplate", "Skip to main content\nSign in\nShare this post", {NULL}, "empty"},
-    {"too short", "Council backs lanes\nThe council voted for lanes today.", {NULL},
+    {"all boilerplate",
+     "Skip to main content\nSign in\nShare this post",
+     {NULL},
+     "empty"},
+    {"too short",
+     "Council backs lanes\nThe council voted for lanes today.",
+     {NULL},
      "too_short"},
-    {"too short for a custom minimum", NULL, {"clean.min.words=5000"}, "too_short"},
+    {"too short for a custom minimum",
+     NULL,
+     {"clean.min.words=5000"},
+     "too_short"},
     {"text too long", NULL, {"clean.max.text.bytes=1000"}, "text_too_long"},
-    {"too many lines", NULL, {"clean.max.paragraphs=10"}, "too_many_paragraphs"},
+    {"too many lines",
+     NULL,
+     {"clean.max.paragraphs=10"},
+     "too_many_paragraphs"},
 };
 
 static void test_rejects(void **state)
@@ -344,9 +373,10 @@ static void test_rejects(void **state)
                 nf_outcome_t out;
                 if (run(self, art, &out) != NF_REJECT ||
                     strcmp(out.reason, t->reason) != 0 || !out.message[0]) {
-                        fail_msg("case '%s': verdict %d reason '%s' (%s), want %s",
-                                 t->name, out.verdict, out.reason, out.message,
-                                 t->reason);
+                        fail_msg(
+                            "case '%s': verdict %d reason '%s' (%s), want %s",
+                            t->name, out.verdict, out.reason, out.message,
+                            t->reason);
                 }
                 /* meta.clean is written even for a reject */
                 assert_non_null(json_object_get(art->notes, "clean"));
@@ -359,36 +389,45 @@ static void test_rejects(void **state)
 
 static void test_config(void **state)
 {
-        static const char *const keys[] = {"clean.patterns.file", "clean.max.text.bytes",
-                                           "clean.max.paragraphs", "clean.html.max.depth",
-                                           "clean.min.words"};
+        static const char *const keys[] = {
+            "clean.patterns.file", "clean.max.text.bytes",
+            "clean.max.paragraphs", "clean.html.max.depth", "clean.min.words"};
         for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
-                const nf_conf_key_t *k = nf_conf_key_find(P->conf_keys, keys[i]);
+                const nf_conf_key_t *k =
+                    nf_conf_key_find(P->conf_keys, keys[i]);
                 assert_non_null(k);
                 assert_non_null(k->desc);
                 char err[256];
                 if (k->def) {
-                        assert_int_equal(nf_conf_check_value(k, k->def, err, sizeof(err)), 0);
+                        assert_int_equal(
+                            nf_conf_check_value(k, k->def, err, sizeof(err)),
+                            0);
                 }
         }
-        /* A bad pattern file fails create() with FILE:LINE and PCRE2's words. */
+        /* A bad pattern file fails create() with FILE:LINE and PCRE2's words.
+         */
         char path[] = "/tmp/nf_clean_patterns_XXXXXX";
         int fd = mkstemp(path);
         assert_true(fd >= 0);
         const char bad[] = "# extra\n(?i)sponsored by (acme\n";
-        assert_int_equal(write(fd, bad, sizeof(bad) - 1), (ssize_t)sizeof(bad) - 1);
+        assert_int_equal(write(fd, bad, sizeof(bad) - 1),
+                         (ssize_t)sizeof(bad) - 1);
         close(fd);
         char kvbuf[128], want[512], err[512] = "";
         snprintf(kvbuf, sizeof(kvbuf), "clean.patterns.file=%s", path);
         const char *kv[] = {kvbuf, NULL};
         assert_null(make_clean(kv, err, sizeof(err)));
-        snprintf(want, sizeof(want), "%s:2: pattern '(?i)sponsored by (acme': "
-                                     "missing closing parenthesis at offset 22", path);
+        snprintf(want, sizeof(want),
+                 "%s:2: pattern '(?i)sponsored by (acme': "
+                 "missing closing parenthesis at offset 22",
+                 path);
         assert_string_equal(err, want);
         unlink(path);
-        const char *missing[] = {"clean.patterns.file=/nonexistent/extra.txt", NULL};
+        const char *missing[] = {"clean.patterns.file=/nonexistent/extra.txt",
+                                 NULL};
         assert_null(make_clean(missing, err, sizeof(err)));
-        assert_string_equal(err, "/nonexistent/extra.txt: No such file or directory");
+        assert_string_equal(
+            err, "/nonexistent/extra.txt: No such file or directory");
 
         void *self = make_clean(NULL, err, sizeof(err));
         json_t *st = P->stats(self);
@@ -406,25 +445,31 @@ static void test_title_and_unicode(void **state)
         nf_article_t *art = nf_article_new();
         const char *title = "  Council &amp; city\u200b  agree\n lanes ";
         nf_article_set(art, NF_F_TITLE, title, strlen(title));
-        const char text[] = "Council & city agree lanes\n"
-                            "The council voted \xff\xfe on Monday to build six kilometres of "
-                            "cycle lanes through the centre.\x01\n"
-                            "Work is expected to begin in September and finish next year.";
+        const char text[] =
+            "Council & city agree lanes\n"
+            "The council voted \xff\xfe on Monday to build six kilometres of "
+            "cycle lanes through the centre.\x01\n"
+            "Work is expected to begin in September and finish next year.";
         nf_article_set(art, NF_F_TEXT, text, sizeof(text) - 1);
         nf_outcome_t out;
         assert_int_equal(run(self, art, &out), NF_PASS);
-        assert_string_equal(nf_article_get(art, NF_F_TITLE), "Council & city agree lanes");
+        assert_string_equal(nf_article_get(art, NF_F_TITLE),
+                            "Council & city agree lanes");
         const char *t = nf_article_get(art, NF_F_TEXT);
-        assert_int_equal(count_of(t, "Council & city"), 0); /* title line removed */
+        assert_int_equal(count_of(t, "Council & city"),
+                         0); /* title line removed */
         assert_int_equal(count_of(t, "\ufffd"), 1);
         assert_null(strchr(t, '\x01'));
         utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)t);
         assert_string_equal((const char *)nfc, t); /* valid UTF-8 and NFC */
         free(nfc);
         assert_int_equal(paragraphs_of(t), 2);
-        json_t *uni = json_object_get(json_object_get(art->notes, "clean"), "unicode");
-        assert_int_equal(json_integer_value(json_object_get(uni, "invalid_bytes")), 2);
-        assert_int_equal(json_integer_value(json_object_get(uni, "controls")), 1);
+        json_t *uni =
+            json_object_get(json_object_get(art->notes, "clean"), "unicode");
+        assert_int_equal(
+            json_integer_value(json_object_get(uni, "invalid_bytes")), 2);
+        assert_int_equal(json_integer_value(json_object_get(uni, "controls")),
+                         1);
         nf_outcome_fini(&out);
         nf_article_destroy(art);
         P->destroy(self);
@@ -444,8 +489,9 @@ static void *worker(void *arg)
         job_t *job = arg;
         for (int i = 0; i < 25; i++) {
                 char reason[64], err[512];
-                nf_article_t *art = nf_article_decode(job->json, job->len, NULL, reason,
-                                                      sizeof(reason), err, sizeof(err));
+                nf_article_t *art =
+                    nf_article_decode(job->json, job->len, NULL, reason,
+                                      sizeof(reason), err, sizeof(err));
                 nf_outcome_t out;
                 nf_outcome_init(&out);
                 P->process(job->self, art, &out);
@@ -471,7 +517,8 @@ static void test_threads(void **state)
         pthread_t th[4];
         for (int i = 0; i < 4; i++) {
                 jobs[i] = (job_t){.self = self, .json = json, .len = len};
-                assert_int_equal(pthread_create(&th[i], NULL, worker, &jobs[i]), 0);
+                assert_int_equal(pthread_create(&th[i], NULL, worker, &jobs[i]),
+                                 0);
         }
         for (int i = 0; i < 4; i++) {
                 pthread_join(th[i], NULL);

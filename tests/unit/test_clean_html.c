@@ -67,7 +67,8 @@ void nf_html_doc_fini(nf_html_doc_t *doc)
         memset(doc, 0, sizeof(*doc));
 }
 
-#define BODY1 "The council voted on Monday to build six kilometres of cycle lanes."
+#define BODY1                                                                  \
+        "The council voted on Monday to build six kilometres of cycle lanes."
 #define BODY2 "Work is expected to begin in September and finish next year."
 
 static void *self;
@@ -76,8 +77,12 @@ static int setup(void **state)
 {
         nf_conf_t *conf = nf_conf_new();
         char err[512];
-        assert_int_equal(nf_conf_set_kv(conf, "clean.html.max.depth=77", err, sizeof(err)), 0);
-        assert_int_equal(nf_conf_set_kv(conf, "clean.max.paragraphs=99", err, sizeof(err)), 0);
+        assert_int_equal(
+            nf_conf_set_kv(conf, "clean.html.max.depth=77", err, sizeof(err)),
+            0);
+        assert_int_equal(
+            nf_conf_set_kv(conf, "clean.max.paragraphs=99", err, sizeof(err)),
+            0);
         nf_conf_apply_defaults(conf, P->conf_keys);
         self = P->create(conf, err, sizeof(err));
         nf_conf_destroy(conf);
@@ -93,7 +98,8 @@ static int teardown(void **state)
 static void reset_fake(void)
 {
         memset(&fake, 0, sizeof(fake));
-        fake.text = "  " BODY1 "  \n\n\n cafe\u0301   society\u200b \n\n" BODY2 "\n";
+        fake.text =
+            "  " BODY1 "  \n\n\n cafe\u0301   society\u200b \n\n" BODY2 "\n";
         fake.title = "Council backs   lanes";
         fake.published_at = "2024-03-05T10:00:00Z";
         fake.url = "https://news.example.com/lanes";
@@ -101,8 +107,8 @@ static void reset_fake(void)
         fake.summary = "The council backs lanes.";
 }
 
-static nf_article_t *record(const char *text, const char *title, const char *url,
-                            const char *lang)
+static nf_article_t *record(const char *text, const char *title,
+                            const char *url, const char *lang)
 {
         nf_article_t *art = nf_article_new();
         const char *html = "<html><body><p>page</p></body></html>";
@@ -134,25 +140,32 @@ static nf_verdict_t run(nf_article_t *art, nf_outcome_t *out)
 static void test_html_article(void **state)
 {
         reset_fake();
-        nf_article_t *art = record("ignored text of the record", NULL, NULL, NULL);
+        nf_article_t *art =
+            record("ignored text of the record", NULL, NULL, NULL);
         nf_outcome_t out;
         assert_int_equal(run(art, &out), NF_PASS);
         assert_string_equal(nf_article_get(art, NF_F_TEXT),
                             BODY1 "\n\ncaf\u00e9 society\n\n" BODY2);
-        assert_string_equal(nf_article_get(art, NF_F_TITLE), "Council backs lanes");
-        assert_string_equal(nf_article_get(art, NF_F_SUMMARY), "The council backs lanes.");
-        assert_string_equal(nf_article_get(art, NF_F_URL), "https://news.example.com/lanes");
-        assert_string_equal(nf_article_get(art, NF_F_PUBLISHED_AT), "2024-03-05T10:00:00Z");
+        assert_string_equal(nf_article_get(art, NF_F_TITLE),
+                            "Council backs lanes");
+        assert_string_equal(nf_article_get(art, NF_F_SUMMARY),
+                            "The council backs lanes.");
+        assert_string_equal(nf_article_get(art, NF_F_URL),
+                            "https://news.example.com/lanes");
+        assert_string_equal(nf_article_get(art, NF_F_PUBLISHED_AT),
+                            "2024-03-05T10:00:00Z");
         assert_string_equal(nf_article_get(art, NF_F_LANG), "en");
         assert_int_equal(art->word_count, 25);
         assert_int_equal(fake.seen_opts.max_depth, 77);
         assert_int_equal(fake.seen_opts.max_paragraphs, 99);
         assert_int_equal(fake.seen_len, strlen(nf_article_get(art, NF_F_HTML)));
         json_t *note = json_object_get(art->notes, "clean");
-        assert_string_equal(json_string_value(json_object_get(note, "source")), "html");
-        assert_string_equal(json_string_value(json_object_get(note, "title")), "html");
-        assert_int_equal(json_integer_value(json_object_get(json_object_get(note, "html"),
-                                                            "blocks_dropped")),
+        assert_string_equal(json_string_value(json_object_get(note, "source")),
+                            "html");
+        assert_string_equal(json_string_value(json_object_get(note, "title")),
+                            "html");
+        assert_int_equal(json_integer_value(json_object_get(
+                             json_object_get(note, "html"), "blocks_dropped")),
                          7);
         nf_outcome_fini(&out);
         nf_article_destroy(art);
@@ -162,11 +175,13 @@ static void test_html_article(void **state)
 static void test_record_fields_win(void **state)
 {
         reset_fake();
-        nf_article_t *art = record(NULL, "Record title", "https://record.example/x", "fr");
+        nf_article_t *art =
+            record(NULL, "Record title", "https://record.example/x", "fr");
         nf_outcome_t out;
         assert_int_equal(run(art, &out), NF_PASS);
         assert_string_equal(nf_article_get(art, NF_F_TITLE), "Record title");
-        assert_string_equal(nf_article_get(art, NF_F_URL), "https://record.example/x");
+        assert_string_equal(nf_article_get(art, NF_F_URL),
+                            "https://record.example/x");
         assert_string_equal(nf_article_get(art, NF_F_LANG), "fr");
         nf_outcome_fini(&out);
         nf_article_destroy(art);
@@ -176,9 +191,9 @@ static void test_lang_normalised(void **state)
 {
         static const struct {
                 const char *in, *want;
-        } cases[] = {{"en-GB", "en"}, {"EN", "en"}, {"zh-Hans-CN", "zh"},
-                     {"de_DE", "de"}, {"haw", "haw"}, {"x", NULL},
-                     {"english", NULL}, {"", NULL}, {"1a", NULL}};
+        } cases[] = {{"en-GB", "en"},   {"EN", "en"},   {"zh-Hans-CN", "zh"},
+                     {"de_DE", "de"},   {"haw", "haw"}, {"x", NULL},
+                     {"english", NULL}, {"", NULL},     {"1a", NULL}};
         for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
                 reset_fake();
                 fake.lang = cases[i].in;
@@ -203,15 +218,18 @@ static void test_no_article(void **state)
 {
         reset_fake();
         fake.text = "";
-        nf_article_t *art = record("Council backs new lanes\n" BODY1 "\n" BODY2 "\nShare this post",
+        nf_article_t *art = record("Council backs new lanes\n" BODY1 "\n" BODY2
+                                   "\nShare this post",
                                    NULL, NULL, NULL);
         nf_outcome_t out;
         assert_int_equal(run(art, &out), NF_PASS);
         assert_string_equal(nf_article_get(art, NF_F_TEXT), BODY1 "\n\n" BODY2);
-        assert_string_equal(nf_article_get(art, NF_F_TITLE), "Council backs new lanes");
+        assert_string_equal(nf_article_get(art, NF_F_TITLE),
+                            "Council backs new lanes");
         assert_null(nf_article_get(art, NF_F_URL)); /* page metadata unused */
         json_t *note = json_object_get(art->notes, "clean");
-        assert_string_equal(json_string_value(json_object_get(note, "source")), "text");
+        assert_string_equal(json_string_value(json_object_get(note, "source")),
+                            "text");
         assert_non_null(json_object_get(note, "html_fallback"));
         nf_outcome_fini(&out);
         nf_article_destroy(art);

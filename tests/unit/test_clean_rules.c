@@ -139,7 +139,8 @@ static void test_shipped_patterns(void **state)
         int bad = 0;
         for (size_t i = 0; i < sizeof(shipped) / sizeof(*shipped); i++) {
                 const mcase_t *m = &shipped[i];
-                const char *got = nf_clean_rules_match(rules, m->line, strlen(m->line));
+                const char *got =
+                    nf_clean_rules_match(rules, m->line, strlen(m->line));
                 if ((m->reason == NULL) != (got == NULL) ||
                     (got && strcmp(got, m->reason) != 0)) {
                         print_error("'%s': got %s want %s\n", m->line,
@@ -177,14 +178,16 @@ typedef struct ecase_s {
 } ecase_t;
 
 static const ecase_t errors[] = {
-    {"# comment\n(?i)fine\n(?i)foo(\n", "3: pattern '(?i)foo(': missing closing "
-                                       "parenthesis at offset 8"},
+    {"# comment\n(?i)fine\n(?i)foo(\n",
+     "3: pattern '(?i)foo(': missing closing "
+     "parenthesis at offset 8"},
     {"\n\n[a-\n", "3: pattern '[a-': missing terminating ] for character class "
                   "at offset 3"},
     {"@reason Bad-Name\nx\n", "1: bad reason name 'Bad-Name' (use a-z, 0-9, _; "
-                             "at most 32)"},
-    {"a{2,1}\n", "1: pattern 'a{2,1}': numbers out of order in {} quantifier at "
-                 "offset 5"},
+                              "at most 32)"},
+    {"a{2,1}\n",
+     "1: pattern 'a{2,1}': numbers out of order in {} quantifier at "
+     "offset 5"},
     {"@if x\nfoo\n", "1: @if word 'x' must be 2 to 63 bytes"},
     {"@if    \nfoo\n", "1: @if without words"},
     {"@reason\nfoo\n", "1: bad reason name '' (use a-z, 0-9, _; at most 32)"},
@@ -195,7 +198,8 @@ static void test_pattern_file_errors(void **state)
         for (size_t i = 0; i < sizeof(errors) / sizeof(*errors); i++) {
                 char *path = tmp_file(errors[i].text);
                 char err[512] = "", want[600];
-                nf_clean_rules_t *r = nf_clean_rules_new(path, err, sizeof(err));
+                nf_clean_rules_t *r =
+                    nf_clean_rules_new(path, err, sizeof(err));
                 assert_null(r);
                 snprintf(want, sizeof(want), "%s:%s", path, errors[i].want);
                 assert_string_equal(err, want);
@@ -203,8 +207,10 @@ static void test_pattern_file_errors(void **state)
                 free(path);
         }
         char err[512] = "";
-        assert_null(nf_clean_rules_new("/nonexistent/rules.txt", err, sizeof(err)));
-        assert_string_equal(err, "/nonexistent/rules.txt: No such file or directory");
+        assert_null(
+            nf_clean_rules_new("/nonexistent/rules.txt", err, sizeof(err)));
+        assert_string_equal(
+            err, "/nonexistent/rules.txt: No such file or directory");
 }
 
 /* User patterns extend the shipped ones; patterns that cannot be joined
@@ -225,7 +231,8 @@ static void test_user_patterns(void **state)
         char err[512];
         nf_clean_rules_t *r = nf_clean_rules_new(path, err, sizeof(err));
         assert_non_null(r);
-        assert_int_equal(nf_clean_rules_count(r), nf_clean_rules_count(rules) + 7);
+        assert_int_equal(nf_clean_rules_count(r),
+                         nf_clean_rules_count(rules) + 7);
         static const mcase_t want[] = {
             {"Brought to you by ACME Insurance", "promo"},
             {"very very", "dup"},
@@ -239,8 +246,8 @@ static void test_user_patterns(void **state)
             {"Advertisement", "ad"},
         };
         for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
-                const char *got = nf_clean_rules_match(r, want[i].line,
-                                                       strlen(want[i].line));
+                const char *got =
+                    nf_clean_rules_match(r, want[i].line, strlen(want[i].line));
                 if (want[i].reason) {
                         assert_non_null(got);
                         assert_string_equal(got, want[i].reason);
@@ -267,7 +274,8 @@ static void test_if_words(void **state)
         nf_clean_rules_t *r = nf_clean_rules_new(path, err, sizeof(err));
         assert_non_null(r);
         static const char longl[] =
-            "This is a long line of prose with many words in it that goes on and on "
+            "This is a long line of prose with many words in it that goes on "
+            "and on "
             "and on past the limit, sponsored by someone, with a zebra in it.";
         static const mcase_t want[] = {
             {"A SPONSORED message", "promo"},
@@ -278,7 +286,8 @@ static void test_if_words(void **state)
             {longl, "promo"},
         };
         for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
-                const char *got = nf_clean_rules_match(r, want[i].line, strlen(want[i].line));
+                const char *got =
+                    nf_clean_rules_match(r, want[i].line, strlen(want[i].line));
                 if (want[i].reason) {
                         assert_non_null(got);
                         assert_string_equal(got, want[i].reason);
@@ -288,7 +297,8 @@ static void test_if_words(void **state)
         }
         /* the long line without "sponsored" matches no short-line pattern */
         static const char long_zebra[] =
-            "This is a long line of prose with many words in it that goes on and on "
+            "This is a long line of prose with many words in it that goes on "
+            "and on "
             "and on past the limit of words, with a zebra in it somewhere.";
         assert_null(nf_clean_rules_match(r, long_zebra, strlen(long_zebra)));
         nf_clean_rules_destroy(r);
@@ -327,16 +337,18 @@ static void plain_load(plain_t *pl, const char *path)
                 if (strncmp(line, "@if ", 4) == 0) {
                         words = strdup(line + 4);
                         for (char *p = words; *p; p++) {
-                                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
+                                *p = (*p >= 'A' && *p <= 'Z')
+                                         ? (char)(*p | 0x20)
+                                         : *p;
                         }
                         continue;
                 }
                 int err;
                 PCRE2_SIZE off;
-                pl->re[pl->n] = pcre2_compile((PCRE2_SPTR)line, n,
-                                              PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
-                                                  PCRE2_ENDANCHORED,
-                                              &err, &off, NULL);
+                pl->re[pl->n] = pcre2_compile(
+                    (PCRE2_SPTR)line, n,
+                    PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+                    &err, &off, NULL);
                 assert_non_null(pl->re[pl->n]);
                 pl->reason[pl->n] = strdup(reason);
                 pl->words[pl->n] = words;
@@ -362,7 +374,8 @@ static int has_word(const char *line, const char *words)
                 *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
         }
         int found = 0;
-        for (char *w = strtok_r(copy, " ", &save); w && !found; w = strtok_r(NULL, " ", &save)) {
+        for (char *w = strtok_r(copy, " ", &save); w && !found;
+             w = strtok_r(NULL, " ", &save)) {
                 found = strstr(low, w) != NULL;
         }
         free(low);
@@ -370,7 +383,8 @@ static int has_word(const char *line, const char *words)
         return found;
 }
 
-static const char *plain_match(const plain_t *pl, pcre2_match_data *md, const char *line)
+static const char *plain_match(const plain_t *pl, pcre2_match_data *md,
+                               const char *line)
 {
         size_t len = strlen(line), words = 1;
         for (size_t i = 0; i < len; i++) {
@@ -381,7 +395,8 @@ static const char *plain_match(const plain_t *pl, pcre2_match_data *md, const ch
                                  : words > NF_CLEAN_SHORT_WORDS) {
                         continue;
                 }
-                if (pcre2_match(pl->re[i], (PCRE2_SPTR)line, len, 0, 0, md, NULL) >= 0) {
+                if (pcre2_match(pl->re[i], (PCRE2_SPTR)line, len, 0, 0, md,
+                                NULL) >= 0) {
                         return pl->reason[i];
                 }
         }
@@ -390,14 +405,16 @@ static const char *plain_match(const plain_t *pl, pcre2_match_data *md, const ch
 
 static int check_line(const plain_t *pl, pcre2_match_data *md, const char *line)
 {
-        if (!*line || *line == ' ' || strlen(line) > NF_CLEAN_PATTERN_MAX_LINE) {
+        if (!*line || *line == ' ' ||
+            strlen(line) > NF_CLEAN_PATTERN_MAX_LINE) {
                 return 0;
         }
         const char *want = plain_match(pl, md, line);
         const char *got = nf_clean_rules_match(rules, line, strlen(line));
-        if ((want == NULL) != (got == NULL) || (want && strcmp(want, got) != 0)) {
-                print_error("'%s': groups say %s, patterns alone say %s\n", line,
-                            got ? got : "(none)", want ? want : "(none)");
+        if ((want == NULL) != (got == NULL) ||
+            (want && strcmp(want, got) != 0)) {
+                print_error("'%s': groups say %s, patterns alone say %s\n",
+                            line, got ? got : "(none)", want ? want : "(none)");
                 return 1;
         }
         return 0;
@@ -417,11 +434,13 @@ static void test_groups_agree_with_plain_matching(void **state)
         assert_non_null(d);
         struct dirent *de;
         while ((de = readdir(d))) {
-                if (!strstr(de->d_name, ".json") || strstr(de->d_name, ".expect.")) {
+                if (!strstr(de->d_name, ".json") ||
+                    strstr(de->d_name, ".expect.")) {
                         continue;
                 }
                 char path[512];
-                snprintf(path, sizeof(path), "tests/fixtures/clean/%s", de->d_name);
+                snprintf(path, sizeof(path), "tests/fixtures/clean/%s",
+                         de->d_name);
                 json_t *o = json_load_file(path, 0, NULL);
                 json_array_append(texts, json_object_get(o, "text"));
                 json_decref(o);
@@ -441,11 +460,15 @@ static void test_groups_agree_with_plain_matching(void **state)
                         bad += check_line(&pl, md, line);
                         snprintf(v, sizeof(v), "%s", line);
                         for (char *p = v; *p; p++) {
-                                *p = (*p >= 'a' && *p <= 'z') ? (char)(*p & ~0x20) : *p;
+                                *p = (*p >= 'a' && *p <= 'z')
+                                         ? (char)(*p & ~0x20)
+                                         : *p;
                         }
                         bad += check_line(&pl, md, v);
                         for (char *p = v; *p; p++) {
-                                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p | 0x20) : *p;
+                                *p = (*p >= 'A' && *p <= 'Z')
+                                         ? (char)(*p | 0x20)
+                                         : *p;
                         }
                         bad += check_line(&pl, md, v);
                         snprintf(v, sizeof(v), "\u00c9%s", line);
@@ -470,7 +493,8 @@ static void test_many_patterns(void **state)
         size_t cap = 200 * 32;
         char *text = malloc(cap), *p = text;
         for (int i = 0; i < 200; i++) {
-                p += sprintf(p, "%sword%d\n", i == 100 ? "@reason second\n" : "", i);
+                p += sprintf(p, "%sword%d\n",
+                             i == 100 ? "@reason second\n" : "", i);
         }
         p += sprintf(p, "(a+)+$\n");
         char *path = tmp_file(text);

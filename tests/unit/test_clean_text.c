@@ -24,145 +24,329 @@ typedef struct ccase_s {
         const char *text;
         const char *title_hint;
         nf_clean_status_t status;
-        const char *title;   /* expected recovered title; NULL: none */
-        const char *summary; /* expected summary; NULL: none */
-        int paragraphs;      /* -1: not checked */
-        const char *once[MAXS];   /* each in the text exactly once */
-        const char *absent[MAXS]; /* none in the text */
+        const char *title;         /* expected recovered title; NULL: none */
+        const char *summary;       /* expected summary; NULL: none */
+        int paragraphs;            /* -1: not checked */
+        const char *once[MAXS];    /* each in the text exactly once */
+        const char *absent[MAXS];  /* none in the text */
         const char *removed[MAXS]; /* "reason=N" */
 } ccase_t;
 
 /* Sentences to build bodies from. */
-#define S1 "The council voted on Monday to build six kilometres of cycle lanes through the centre."
-#define S2 "The plan removes parking spaces on three streets and narrows the main road to one lane."
-#define S3 "Councillor Mark Evans said it would make the streets safer for children and older residents."
-#define S4 "Work is expected to begin in September and to finish by the end of next year."
+#define S1                                                                     \
+        "The council voted on Monday to build six kilometres of cycle lanes "  \
+        "through the centre."
+#define S2                                                                     \
+        "The plan removes parking spaces on three streets and narrows the "    \
+        "main road to one lane."
+#define S3                                                                     \
+        "Councillor Mark Evans said it would make the streets safer for "      \
+        "children and older residents."
+#define S4                                                                     \
+        "Work is expected to begin in September and to finish by the end of "  \
+        "next year."
 
 static const ccase_t cases[] = {
     {"top and bottom runs of short lines",
      "World\nBusiness news today\nCouncil backs new cycle lanes\n" S1 "\n" S2
      "\nAbout the author\nJane writes about cities\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2,
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
      {S1, S2},
      {"World", "Business news today", "About the author", "Jane writes"},
      {"top_run=2", "bottom_run=2", "title=1"}},
     {"link lines in the body",
-     "Council backs new cycle lanes\n" S1 "\nhttps://example.com/council/report.pdf\n"
+     "Council backs new cycle lanes\n" S1
+     "\nhttps://example.com/council/report.pdf\n"
      "www.example.com\n" S2 "\npress@example.com\n" S3 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3},
-     {"https://", "www.example.com", "press@"}, {"link=3"}},
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {"https://", "www.example.com", "press@"},
+     {"link=3"}},
     {"menu separators and ALL-CAPS labels",
-     "Council backs new cycle lanes\n" S1 "\nWorld | Business | Sport | Culture\n" S2
+     "Council backs new cycle lanes\n" S1
+     "\nWorld | Business | Sport | Culture\n" S2
      "\nELECTION 2024\nOUR PICKS\n" S3 "\nTHE DEAL\n" S4 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 5,
-     {S1, S2, S3, "THE DEAL", S4}, {"World |", "ELECTION 2024", "OUR PICKS"},
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     5,
+     {S1, S2, S3, "THE DEAL", S4},
+     {"World |", "ELECTION 2024", "OUR PICKS"},
      {"menu=3"}},
     {"run of short capitalised words mid-body",
-     "Council backs new cycle lanes\n" S1 "\nWorld\nBusiness\nSport\nCulture\n" S2
-     "\nBackground\n" S3 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 4,
-     {S1, S2, "Background", S3}, {"Sport", "Culture"}, {"menu=4"}},
+     "Council backs new cycle lanes\n" S1
+     "\nWorld\nBusiness\nSport\nCulture\n" S2 "\nBackground\n" S3 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     4,
+     {S1, S2, "Background", S3},
+     {"Sport", "Culture"},
+     {"menu=4"}},
     {"repeated body, first copy kept",
-     "Council backs new cycle lanes\n\n" S1 "\n\n" S2 "\n\n" S3 "\n\nShare\n\n" S1
-     "\n\n" S2 "\n\n" S3 "\n\n" S2 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3},
-     {NULL}, {"repeated=4"}},
+     "Council backs new cycle lanes\n\n" S1 "\n\n" S2 "\n\n" S3
+     "\n\nShare\n\n" S1 "\n\n" S2 "\n\n" S3 "\n\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {NULL},
+     {"repeated=4"}},
     {"short labels seen twice go entirely",
-     "Council backs new cycle lanes\n" S1 "\nKey points\n" S2 "\nKey points\n" S3 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3},
-     {"Key points"}, {"repeated=2"}},
+     "Council backs new cycle lanes\n" S1 "\nKey points\n" S2
+     "\nKey points\n" S3 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {"Key points"},
+     {"repeated=2"}},
     {"truncated copy, after and before the full paragraph",
-     "Council backs new cycle lanes\n" S1 "\n" S2 "\nThe plan removes parking spaces on three streets and narro…\n"
-     "Councillor Mark Evans said it would make the streets safer for...\n" S3 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3},
-     {"narro…", "safer for..."}, {"truncated_copy=2"}},
+     "Council backs new cycle lanes\n" S1 "\n" S2
+     "\nThe plan removes parking spaces on three streets and narro…\n"
+     "Councillor Mark Evans said it would make the streets safer for...\n" S3
+     "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {"narro…", "safer for..."},
+     {"truncated_copy=2"}},
     {"title: nearest short line above the body, ALL-CAPS skipped",
-     "Latest headlines from our region\nFOR IMMEDIATE RELEASE\nCouncil backs new cycle lanes\nBREAKING\n" S1 "\n" S2 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2, {S1, S2},
-     {"Latest headlines", "Council backs"}, {NULL}},
+     "Latest headlines from our region\nFOR IMMEDIATE RELEASE\nCouncil backs "
+     "new cycle lanes\nBREAKING\n" S1 "\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {S1, S2},
+     {"Latest headlines", "Council backs"},
+     {NULL}},
     {"title: a repeated line wins over the nearest",
-     "Council backs new cycle lanes\nA picture of the main road at rush hour\n" S1 "\n" S2
-     "\nCouncil backs new cycle lanes\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2, {S1, S2},
-     {"Council backs", "A picture"}, {"title=2"}},
+     "Council backs new cycle lanes\nA picture of the main road at rush "
+     "hour\n" S1 "\n" S2 "\nCouncil backs new cycle lanes\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {S1, S2},
+     {"Council backs", "A picture"},
+     {"title=2"}},
     {"title: caller's title wins; its copies go, whatever the quotes and case",
-     "COUNCIL BACKS ‘NEW’ CYCLE LANES\nSomething else entirely here\n" S1 "\n" S2
-     "\ncouncil backs 'new' cycle lanes.\n",
-     "Council backs \"new\" cycle lanes", NF_CLEAN_OK, NULL, NULL, 2, {S1, S2},
-     {"COUNCIL", "council backs"}, {"title=2"}},
+     "COUNCIL BACKS ‘NEW’ CYCLE LANES\nSomething else entirely here\n" S1
+     "\n" S2 "\ncouncil backs 'new' cycle lanes.\n",
+     "Council backs \"new\" cycle lanes",
+     NF_CLEAN_OK,
+     NULL,
+     NULL,
+     2,
+     {S1, S2},
+     {"COUNCIL", "council backs"},
+     {"title=2"}},
     {"title: none when nothing looks like one",
-     S1 "\n" S2 "\n", NULL, NF_CLEAN_OK, NULL, NULL, 2, {S1, S2}, {NULL}, {NULL}},
+     S1 "\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     NULL,
+     NULL,
+     2,
+     {S1, S2},
+     {NULL},
+     {NULL}},
     {"teaser after a repeated headline becomes the summary",
      "Council backs new cycle lanes\n" S1 "\n" S2 "\n" S3
-     "\nCouncil backs new cycle lanes\nThe council backs six kilometres of cycle lanes on the main road.\nVideo\n" S1
-     "\n" S2 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes",
-     "The council backs six kilometres of cycle lanes on the main road.", 3,
-     {S1, S2, S3}, {"The council backs six", "Council backs new"},
+     "\nCouncil backs new cycle lanes\nThe council backs six kilometres of "
+     "cycle lanes on the main road.\nVideo\n" S1 "\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     "The council backs six kilometres of cycle lanes on the main road.",
+     3,
+     {S1, S2, S3},
+     {"The council backs six", "Council backs new"},
      {"teaser=1", "title=2", "repeated=2"}},
     {"a block between headlines is a teaser even before the body",
-     "Council backs new cycle lanes\nThe council backs six kilometres of cycle lanes on the main road.\n"
+     "Council backs new cycle lanes\nThe council backs six kilometres of cycle "
+     "lanes on the main road.\n"
      "Council backs new cycle lanes\n" S1 "\n" S2 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes",
-     "The council backs six kilometres of cycle lanes on the main road.", 2,
-     {S1, S2}, {"The council backs six"}, {"teaser=1"}},
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     "The council backs six kilometres of cycle lanes on the main road.",
+     2,
+     {S1, S2},
+     {"The council backs six"},
+     {"teaser=1"}},
     {"unrelated sentences after a headline copy are not a teaser",
      "Council backs new cycle lanes\n" S1 "\n" S2
-     "\nCouncil backs new cycle lanes\nMeanwhile astronomers found water vapour on a planet orbiting a red dwarf star.\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3,
-     {S1, S2, "Meanwhile astronomers"}, {NULL}, {"teaser=0"}},
+     "\nCouncil backs new cycle lanes\nMeanwhile astronomers found water "
+     "vapour on a planet orbiting a red dwarf star.\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, "Meanwhile astronomers"},
+     {NULL},
+     {"teaser=0"}},
     {"the body right after the headline is never a teaser",
-     "Council backs new cycle lanes\n" S1 "\n" S2 "\n", NULL, NF_CLEAN_OK,
-     "Council backs new cycle lanes", NULL, 2, {S1, S2}, {NULL}, {"teaser=0"}},
+     "Council backs new cycle lanes\n" S1 "\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {S1, S2},
+     {NULL},
+     {"teaser=0"}},
     {"related header in the body drops only the headline list after it",
-     "Council backs new cycle lanes\n" S1 "\nRelated\nBus fares to rise in spring\nNew bridge opens to walkers\n" S2
+     "Council backs new cycle lanes\n" S1
+     "\nRelated\nBus fares to rise in spring\nNew bridge opens to walkers\n" S2
      "\n" S3 "\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3},
-     {"Related", "Bus fares", "New bridge"}, {"related=3"}},
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {"Related", "Bus fares", "New bridge"},
+     {"related=3"}},
     {"related header with a headline-and-teaser list drops all of it",
-     "Council backs new cycle lanes\n" S1 "\n" S2 "\nMore on this story\nBus fares to rise in spring\n"
-     "The operator says fuel costs have doubled since last year.\nNew bridge opens to walkers\n"
+     "Council backs new cycle lanes\n" S1 "\n" S2
+     "\nMore on this story\nBus fares to rise in spring\n"
+     "The operator says fuel costs have doubled since last year.\nNew bridge "
+     "opens to walkers\n"
      "The bridge links the old town with the station.\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2, {S1, S2},
-     {"Bus fares", "fuel costs", "The bridge links"}, {"related=5"}},
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {S1, S2},
+     {"Bus fares", "fuel costs", "The bridge links"},
+     {"related=5"}},
     {"comments header after the body drops the rest",
      "Council backs new cycle lanes\n" S1 "\n" S2
-     "\n23 comments\nFinally, I have waited years for this and it is about time the council acted.\nReply\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2, {S1, S2},
-     {"Finally", "Reply"}, {"comments=3"}},
+     "\n23 comments\nFinally, I have waited years for this and it is about "
+     "time the council acted.\nReply\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {S1, S2},
+     {"Finally", "Reply"},
+     {"comments=3"}},
     {"comments link above the body cuts nothing",
-     "Council backs new cycle lanes\nComments (4)\n" S1 "\n" S2 "\n" S3 "\n", NULL,
-     NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 3, {S1, S2, S3}, {NULL},
+     "Council backs new cycle lanes\nComments (4)\n" S1 "\n" S2 "\n" S3 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     3,
+     {S1, S2, S3},
+     {NULL},
      {"comments=1"}},
     {"a list of headlines and teasers is no article",
-     "Oil prices jump after supply cut\nBrent crude rose 4 percent in early trading on Monday.\n"
-     "Airline profits soar this summer\nCarriers reported record bookings for the holidays.\n"
-     "Chipmaker shares slide on outlook\nThe company said demand would slow this year.\n"
+     "Oil prices jump after supply cut\nBrent crude rose 4 percent in early "
+     "trading on Monday.\n"
+     "Airline profits soar this summer\nCarriers reported record bookings for "
+     "the holidays.\n"
+     "Chipmaker shares slide on outlook\nThe company said demand would slow "
+     "this year.\n"
      "Pound steady ahead of data\nTraders expect prices to rise more slowly.\n",
-     NULL, NF_CLEAN_NO_ARTICLE, NULL, NULL, 0, {NULL}, {NULL}, {NULL}},
-    {"an article with subheadings is not a listing",
-     "Council backs new cycle lanes\n" S1 "\nWhat changes\n" S2 "\n" S3 "\nWho pays\n" S4
-     "\nWhat comes next\n" S1 " Again, in other words.\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 8,
-     {"What changes", "Who pays", "What comes next"}, {NULL}, {NULL}},
-    {"all boilerplate is empty",
-     "Skip to main content\nMenu\nSign in\nAdvertisement\nShare this post\n", NULL,
-     NF_CLEAN_EMPTY, NULL, NULL, 0, {NULL}, {NULL}, {"nav=2", "share=1"}},
-    {"no text is empty", "", NULL, NF_CLEAN_EMPTY, NULL, NULL, 0, {NULL}, {NULL},
+     NULL,
+     NF_CLEAN_NO_ARTICLE,
+     NULL,
+     NULL,
+     0,
+     {NULL},
+     {NULL},
      {NULL}},
-    {"short lines only is empty", "Council\nCycle lanes\nMonday\n", NULL,
-     NF_CLEAN_EMPTY, NULL, NULL, 0, {NULL}, {NULL}, {"top_run=3"}},
+    {"an article with subheadings is not a listing",
+     "Council backs new cycle lanes\n" S1 "\nWhat changes\n" S2 "\n" S3
+     "\nWho pays\n" S4 "\nWhat comes next\n" S1 " Again, in other words.\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     8,
+     {"What changes", "Who pays", "What comes next"},
+     {NULL},
+     {NULL}},
+    {"all boilerplate is empty",
+     "Skip to main content\nMenu\nSign in\nAdvertisement\nShare this post\n",
+     NULL,
+     NF_CLEAN_EMPTY,
+     NULL,
+     NULL,
+     0,
+     {NULL},
+     {NULL},
+     {"nav=2", "share=1"}},
+    {"no text is empty",
+     "",
+     NULL,
+     NF_CLEAN_EMPTY,
+     NULL,
+     NULL,
+     0,
+     {NULL},
+     {NULL},
+     {NULL}},
+    {"short lines only is empty",
+     "Council\nCycle lanes\nMonday\n",
+     NULL,
+     NF_CLEAN_EMPTY,
+     NULL,
+     NULL,
+     0,
+     {NULL},
+     {NULL},
+     {"top_run=3"}},
     {"hard-wrapped paragraphs are joined",
-     "Council backs new cycle lanes\n\nThe council voted on Monday to build six\nkilometres of cycle "
+     "Council backs new cycle lanes\n\nThe council voted on Monday to build "
+     "six\nkilometres of cycle "
      "lanes through the\ncentre of the city.\n\nWork begins in September.\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2,
-     {"The council voted on Monday to build six kilometres of cycle lanes through the centre of the city.",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {"The council voted on Monday to build six kilometres of cycle lanes "
+      "through the centre of the city.",
       "Work begins in September."},
-     {"\n\nkilometres"}, {NULL}},
+     {"\n\nkilometres"},
+     {NULL}},
     {"long lines are never pattern-tested",
-     "Council backs new cycle lanes\nRead more: " S1 " " S2 " " S3 " " S4 " " S1 "\nOfficials said more details would follow next week.\n",
-     NULL, NF_CLEAN_OK, "Council backs new cycle lanes", NULL, 2, {"Read more: ", "Officials said"},
-     {NULL}, {NULL}},
+     "Council backs new cycle lanes\nRead more: " S1 " " S2 " " S3 " " S4 " " S1
+     "\nOfficials said more details would follow next week.\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     NULL,
+     2,
+     {"Read more: ", "Officials said"},
+     {NULL},
+     {NULL}},
 };
 
 static nf_clean_rules_t *rules;
@@ -205,16 +389,17 @@ static int check_case(const ccase_t *t)
 {
         int bad = 0;
         size_t n;
-        char *norm = nf_textnorm(t->text, strlen(t->text), NF_TEXTNORM_ENTITIES, &n, NULL);
+        char *norm = nf_textnorm(t->text, strlen(t->text), NF_TEXTNORM_ENTITIES,
+                                 &n, NULL);
         nf_clean_result_t res;
         nf_clean_opts_t opts = {0};
         nf_clean_text(rules, &opts, norm, n, t->title_hint, &res);
-#define BAD(...)                                                              \
-        do {                                                                  \
+#define BAD(...)                                                               \
+        do {                                                                   \
                 print_error("case '%s': ", t->name);                           \
                 print_error(__VA_ARGS__);                                      \
                 print_error("\n");                                             \
-                bad++;                                                        \
+                bad++;                                                         \
         } while (0)
         if (res.status != t->status) {
                 BAD("status %d, want %d", res.status, t->status);
@@ -226,12 +411,13 @@ static int check_case(const ccase_t *t)
         }
         if ((t->summary == NULL) != (res.summary == NULL) ||
             (t->summary && strcmp(t->summary, res.summary) != 0)) {
-                BAD("summary '%s', want '%s'", res.summary ? res.summary : "(null)",
+                BAD("summary '%s', want '%s'",
+                    res.summary ? res.summary : "(null)",
                     t->summary ? t->summary : "(null)");
         }
         if (t->paragraphs >= 0 && (int)res.paragraphs != t->paragraphs) {
-                BAD("%u paragraphs, want %d:\n%s", res.paragraphs, t->paragraphs,
-                    res.text);
+                BAD("%u paragraphs, want %d:\n%s", res.paragraphs,
+                    t->paragraphs, res.text);
         }
         if (res.status != NF_CLEAN_OK && res.text[0] != '\0') {
                 BAD("text not empty on status %d", res.status);
@@ -239,7 +425,8 @@ static int check_case(const ccase_t *t)
         for (int i = 0; i < MAXS && t->once[i]; i++) {
                 int c = count_of(res.text, t->once[i]);
                 if (c != 1) {
-                        BAD("'%s' found %d times in:\n%s", t->once[i], c, res.text);
+                        BAD("'%s' found %d times in:\n%s", t->once[i], c,
+                            res.text);
                 }
         }
         for (int i = 0; i < MAXS && t->absent[i]; i++) {
@@ -264,7 +451,8 @@ static int check_case(const ccase_t *t)
                 if (strstr(res.text, "\n\n\n") || res.text[0] == '\n') {
                         BAD("bad paragraph layout");
                 }
-                if (res.word_count != nf_clean_word_count(res.text, res.text_len)) {
+                if (res.word_count !=
+                    nf_clean_word_count(res.text, res.text_len)) {
                         BAD("word_count %lld", (long long)res.word_count);
                 }
         }
@@ -311,7 +499,8 @@ static void test_word_count(void **state)
             {" - * • ", 0},
         };
         for (size_t i = 0; i < sizeof(wc) / sizeof(*wc); i++) {
-                assert_int_equal(nf_clean_word_count(wc[i].s, strlen(wc[i].s)), wc[i].n);
+                assert_int_equal(nf_clean_word_count(wc[i].s, strlen(wc[i].s)),
+                                 wc[i].n);
         }
 }
 
@@ -351,7 +540,8 @@ static void test_hostile_shapes(void **state)
         nf_clean_text(rules, NULL, big, n, NULL, &res);
         assert_int_equal(res.status, NF_CLEAN_EMPTY);
         nf_clean_result_fini(&res);
-        const char *line = "One two three four five six seven eight nine ten eleven…\n";
+        const char *line =
+            "One two three four five six seven eight nine ten eleven…\n";
         size_t ll = strlen(line), k = 0;
         while (k + ll < n) {
                 memcpy(big + k, line, ll);

@@ -41,23 +41,49 @@ static const tcase_t cases[] = {
     {"nbsp runs collapse", "a\u00a0\u00a0 \u00a0b", 0, 0, "a b"},
     {"line separator", "a\u2028b", 0, 0, "a\nb"},
     {"paragraph separator", "a\u2029b", 0, 0, "a\n\nb"},
-    {"nel", "a\xc2\x85" "b", 0, 0, "a\nb"},
+    {"nel",
+     "a\xc2\x85"
+     "b",
+     0, 0, "a\nb"},
     /* controls and invisible characters */
-    {"c0 and del", "a\x07" "b\x7f" "c\x1b" "d", 0, 0, "abcd"},
+    {"c0 and del",
+     "a\x07"
+     "b\x7f"
+     "c\x1b"
+     "d",
+     0, 0, "abcd"},
     {"nul byte", "a\0b", 3, 0, "ab"},
-    {"c1 control", "a\xc2\x80" "b", 0, 0, "ab"},
+    {"c1 control",
+     "a\xc2\x80"
+     "b",
+     0, 0, "ab"},
     {"zero width", "a\u200bb\u200cc\u200dd\ufeffe\u2060f", 0, 0, "abcdef"},
     {"soft hyphen", "soft\u00adhyphen", 0, 0, "softhyphen"},
     {"bom at start", "\ufeffHello", 0, 0, "Hello"},
     /* invalid UTF-8 */
     {"invalid byte", "x\xffy", 0, 0, "x\ufffdy"},
     {"invalid run collapses", "x\xff\xfe\xfdy", 0, 0, "x\ufffdy"},
-    {"lone continuation", "a\x80" "b", 0, 0, "a\ufffdb"},
-    {"surrogate", "a\xed\xa0\x80" "b", 0, 0, "a\ufffdb"},
-    {"overlong", "a\xc0\xaf" "b", 0, 0, "a\ufffdb"},
+    {"lone continuation",
+     "a\x80"
+     "b",
+     0, 0, "a\ufffdb"},
+    {"surrogate",
+     "a\xed\xa0\x80"
+     "b",
+     0, 0, "a\ufffdb"},
+    {"overlong",
+     "a\xc0\xaf"
+     "b",
+     0, 0, "a\ufffdb"},
     {"truncated at end", "ab\xe2\x80", 0, 0, "ab\ufffd"},
-    {"truncated before ascii", "a\xe2\x80" "b", 0, 0, "a\ufffdb"},
-    {"over U+10FFFF", "a\xf4\x90\x80\x80" "b", 0, 0, "a\ufffdb"},
+    {"truncated before ascii",
+     "a\xe2\x80"
+     "b",
+     0, 0, "a\ufffdb"},
+    {"over U+10FFFF",
+     "a\xf4\x90\x80\x80"
+     "b",
+     0, 0, "a\ufffdb"},
     {"valid 4-byte kept", "a\U0001F600b", 0, 0, "a\U0001F600b"},
     /* NFC */
     {"combining acute", "cafe\u0301", 0, 0, "caf\u00e9"},
@@ -107,7 +133,8 @@ static void test_table(void **state)
 static void test_stats(void **state)
 {
         nf_textnorm_stats_t st = {0};
-        const char in[] = "a\xff\xfe" "b\x07\u200b\u00ad&amp;e\u0301\ne\u0301";
+        const char in[] = "a\xff\xfe"
+                          "b\x07\u200b\u00ad&amp;e\u0301\ne\u0301";
         char *out = nf_textnorm(in, sizeof(in) - 1, E, NULL, &st);
         assert_string_equal(out, "a\ufffdb&\u00e9\n\u00e9");
         assert_int_equal(st.invalid_bytes, 2);
@@ -149,16 +176,19 @@ static void test_table_agrees_with_utf8proc(void **state)
                                 n += (size_t)utf8proc_encode_char(cp, buf + n);
                         } else {
                                 for (utf8proc_ssize_t i = 0; i < nd; i++) {
-                                        n += (size_t)utf8proc_encode_char(d[i],
-                                                                          buf + n);
+                                        n += (size_t)utf8proc_encode_char(
+                                            d[i], buf + n);
                                 }
                         }
                         utf8proc_uint8_t *want = utf8proc_NFC(buf);
                         /* buf is NUL-terminated: zero-initialised */
-                        char *got = nf_textnorm((const char *)buf, n, 0, NULL, NULL);
-                        if (strcmp(got, (const char *)want) != 0 && mismatches++ < 5) {
-                                print_error("U+%04X form %d: got '%s' want '%s'\n",
-                                            (unsigned)cp, form, got, want);
+                        char *got =
+                            nf_textnorm((const char *)buf, n, 0, NULL, NULL);
+                        if (strcmp(got, (const char *)want) != 0 &&
+                            mismatches++ < 5) {
+                                print_error(
+                                    "U+%04X form %d: got '%s' want '%s'\n",
+                                    (unsigned)cp, form, got, want);
                         }
                         free(got);
                         free(want);
@@ -173,11 +203,11 @@ static void test_table_agrees_with_utf8proc(void **state)
 static void test_random_invariants(void **state)
 {
         static const char *const pool[] = {
-            "a",      "Z",      " ",      "  ",      "\t",     "\n",
-            "\r\n",   "\r",     "\xff",   "\x80",    "\xe2\x80", "\xc3",
-            "\u00e9", "e",      "\u0301", "\u0323",  "\u0302", "\u1100",
-            "\u1161", "\u11a8", "\u00a0", "\u200b",  "\ufeff", "\u00ad",
-            "\x01",   "\x7f",   "&amp;",  "&#769;",  "&",      "&nbsp;",
+            "a",      "Z",          " ",      "  ",     "\t",       "\n",
+            "\r\n",   "\r",         "\xff",   "\x80",   "\xe2\x80", "\xc3",
+            "\u00e9", "e",          "\u0301", "\u0323", "\u0302",   "\u1100",
+            "\u1161", "\u11a8",     "\u00a0", "\u200b", "\ufeff",   "\u00ad",
+            "\x01",   "\x7f",       "&amp;",  "&#769;", "&",        "&nbsp;",
             "\u212b", "\U0001F600", "\u2028", "\u2029", "\xc2\x85", "\u3000"};
         const size_t np = sizeof(pool) / sizeof(*pool);
         uint32_t seed = 12345;
@@ -199,13 +229,15 @@ static void test_random_invariants(void **state)
                 utf8proc_ssize_t i = 0;
                 while ((size_t)i < out_len) {
                         utf8proc_int32_t cp;
-                        utf8proc_ssize_t k = utf8proc_iterate((const uint8_t *)out + i,
-                                                              (utf8proc_ssize_t)out_len - i, &cp);
+                        utf8proc_ssize_t k = utf8proc_iterate(
+                            (const uint8_t *)out + i,
+                            (utf8proc_ssize_t)out_len - i, &cp);
                         assert_true(k > 0);
                         assert_true(cp == '\n' || cp >= 0x20);
-                        assert_true(cp != 0x7f && cp != 0x200b && cp != 0xfeff &&
-                                    cp != 0xad && cp != 0xa0 && cp != '\t' &&
-                                    cp != '\r' && cp != 0x85 && cp != 0x2028);
+                        assert_true(cp != 0x7f && cp != 0x200b &&
+                                    cp != 0xfeff && cp != 0xad && cp != 0xa0 &&
+                                    cp != '\t' && cp != '\r' && cp != 0x85 &&
+                                    cp != 0x2028);
                         i += k;
                 }
                 utf8proc_uint8_t *nfc = utf8proc_NFC((const uint8_t *)out);
@@ -217,7 +249,8 @@ static void test_random_invariants(void **state)
                 assert_null(strstr(out, "\n\n\n"));
                 if (out_len) {
                         assert_true(out[0] != ' ' && out[0] != '\n');
-                        assert_true(out[out_len - 1] != ' ' && out[out_len - 1] != '\n');
+                        assert_true(out[out_len - 1] != ' ' &&
+                                    out[out_len - 1] != '\n');
                 }
                 free(out);
         }
