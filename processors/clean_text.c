@@ -63,6 +63,8 @@ enum {
 #define PREFIX_WORDS 8
 /* Shortest line that hard-wrapped text is assumed to have (bytes). */
 #define WRAP_MIN 30
+/* Related-stories headers asked whether the rest of the text is a list. */
+#define RELATED_MAX 8
 
 typedef struct line_s {
         uint32_t off, len;
@@ -90,7 +92,6 @@ typedef struct ctx_s {
         size_t n;
         slot_t *slots;
         size_t slot_mask;
-        const nf_clean_rules_t *rules;
 } ctx_t;
 
 /* Whether the UTF-8 sequence at p (n bytes available) is a Unicode letter
@@ -801,7 +802,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                    nf_clean_result_t *res)
 {
         memset(res, 0, sizeof(*res));
-        ctx_t c = {.s = s, .rules = rules};
+        ctx_t c = {.s = s};
         size_t longest;
         c.L = split_lines(s, len, opts ? opts->max_lines : 0, &c.n, &longest);
         res->lines_in = (uint32_t)c.n;
@@ -965,8 +966,10 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                      &res->summary);
 
         /* 7. Related-stories blocks: the headline list after the header,
-         * or, when the rest of the text is a list, all of it. */
-        for (size_t i = 0, sents = 0; i < c.n; i++) {
+         * or, when the rest of the text is a list, all of it (asked of the
+         * first RELATED_MAX headers only: each question reads the rest of
+         * the text). */
+        for (size_t i = 0, sents = 0, asked = 0; i < c.n; i++) {
                 line_t *l = &c.L[i];
                 if (is_kept(l) && is_sent(l)) {
                         sents++;
@@ -975,8 +978,10 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 if (l->reason != R_RELATED || sents == 0) {
                         continue;
                 }
-                int all = listing_shape(&c, i + 1, c.n, 2);
-                for (size_t j = i + 1; j < c.n; j++) {
+                int all = asked++ < RELATED_MAX &&
+                          listing_shape(&c, i + 1, c.n, 2);
+                size_t j = i + 1;
+                for (; j < c.n; j++) {
                         line_t *m = &c.L[j];
                         if (!all && is_kept(m) && is_sent(m)) {
                                 break;
@@ -985,6 +990,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                                 m->reason = R_RELATED;
                         }
                 }
+                i = j - 1; /* the list is done: go on after it */
         }
 
         /* 8. Menus in the middle: ALL-CAPS labels not framed by prose, and

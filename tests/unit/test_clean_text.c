@@ -552,6 +552,28 @@ static void test_hostile_shapes(void **state)
         assert_int_equal(res.status, NF_CLEAN_OK);
         assert_int_equal(res.paragraphs, 1);
         nf_clean_result_fini(&res);
+        /* a body sentence, then related headers, headline copies and
+         * short lines by the hundred thousand */
+        static const char *const shapes[] = {
+            "Related\nSome headline of a story\n",
+            "Council backs new cycle lanes\nA teaser that says the same.\n",
+            "Comments\nReply\n",
+        };
+        for (size_t sh = 0; sh < sizeof(shapes) / sizeof(*shapes); sh++) {
+                const char *body = "Council backs new cycle lanes\n" S1 "\n" S2 "\n";
+                k = strlen(body);
+                memcpy(big, body, k);
+                ll = strlen(shapes[sh]);
+                while (k + ll < n) {
+                        memcpy(big + k, shapes[sh], ll);
+                        k += ll;
+                }
+                big[k] = '\0';
+                nf_clean_text(rules, NULL, big, k, NULL, &res);
+                assert_int_equal(res.status, NF_CLEAN_OK);
+                assert_non_null(strstr(res.text, S2));
+                nf_clean_result_fini(&res);
+        }
         free(big);
 }
 
