@@ -911,10 +911,13 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         }
         mark_truncated(&c);
 
-        /* 5. Title: the caller's, else the headline: the short
-         * non-sentence line nearest above the first sentence (bylines and
-         * dates are gone by now), a repeated one preferred; else a repeated
-         * one anywhere. ALL-CAPS lines are labels, not headlines. */
+        /* 5. Title: the caller's, else the headline. Pages put it first
+         * among the short non-sentence lines above the body, after the
+         * navigation (one to three words, or gone to the patterns) and
+         * before the standfirst, byline and caption: so the first such line
+         * of four words or more (else of three), unless one of them is
+         * repeated later, which marks it surely; else a repeated one
+         * anywhere. ALL-CAPS lines are labels, not headlines. */
         long first = find_sent(&c, 1);
         uint64_t tkey = 0;
         char *title = NULL;
@@ -925,9 +928,9 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 free(hk);
                 tkey = h.key;
         } else {
-                long best = -1;
+                long best = -1, three = -1;
                 size_t lim = first < 0 ? c.n : (size_t)first;
-                for (int pass = 0; pass < 2 && best < 0; pass++) {
+                for (int pass = 0; pass < 2 && best < 0 && three < 0; pass++) {
                         for (size_t i = 0; i < (pass ? c.n : lim); i++) {
                                 const line_t *l = &c.L[i];
                                 if (is_sent(l) || l->words < 3 ||
@@ -941,11 +944,17 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                                         best = (long)i;
                                         break;
                                 }
-                                if (!pass) {
+                                if (pass) {
+                                        continue;
+                                }
+                                if (l->words >= 4 && best < 0) {
                                         best = (long)i;
+                                } else if (three < 0) {
+                                        three = (long)i;
                                 }
                         }
                 }
+                best = best >= 0 ? best : three;
                 if (best >= 0) {
                         tkey = c.L[best].key;
                         title = line_dup(s + c.L[best].off, c.L[best].len);
