@@ -85,6 +85,14 @@ typedef struct slot_s {
         uint32_t first, count;
 } slot_t;
 
+typedef struct wordset_s {
+        uint32_t *h, *tag;
+        size_t mask, count;
+        size_t stem;          /* hash only a word's first bytes; 0: all */
+        uint32_t cur;         /* tag of the words being added */
+        uint32_t seen, found; /* probe counters */
+} wordset_t;
+
 /* The state of one nf_clean_text() call. */
 typedef struct ctx_s {
         const char *s;
@@ -92,6 +100,7 @@ typedef struct ctx_s {
         size_t n;
         slot_t *slots;
         size_t slot_mask;
+        wordset_t lead; /* the lead's words, when asked for */
 } ctx_t;
 
 /* Whether the UTF-8 sequence at p (n bytes available) is a Unicode letter
@@ -421,13 +430,6 @@ static void mark_truncated(ctx_t *c)
  */
 #define SHARED UINT32_MAX
 
-typedef struct wordset_s {
-        uint32_t *h, *tag;
-        size_t mask, count;
-        uint32_t cur;         /* tag of the words being added */
-        uint32_t seen, found; /* probe counters */
-} wordset_t;
-
 static void ws_init(wordset_t *ws, size_t words)
 {
         size_t cap = pow2_above(words + 8);
@@ -438,6 +440,7 @@ static void ws_init(wordset_t *ws, size_t words)
         }
         ws->mask = cap - 1;
         ws->count = ws->seen = ws->found = ws->cur = 0;
+        ws->stem = 0;
 }
 
 static void ws_fini(wordset_t *ws)
@@ -503,7 +506,9 @@ static void words_each(const char *s, size_t len, wordset_t *ws,
                                 sep = 1;
                         } else if ((ch >= 'a' && ch <= 'z') ||
                                    (ch >= '0' && ch <= '9') || ch >= 0x80) {
-                                h = (h ^ ch) * 16777619u;
+                                if (!ws->stem || k < ws->stem) {
+                                        h = (h ^ ch) * 16777619u;
+                                }
                                 k++;
                                 continue;
                         } else {
@@ -662,6 +667,111 @@ static long find_sent(const ctx_t *c, int dir)
                 if (is_kept(&c->L[i]) && is_sent(&c->L[i])) {
                         return (long)i;
                 }
+        }
+        return -1;
+}
+
+/* Shares of a headline's and of a standfirst's words the lead must hold
+ * (a standfirst paraphrases more), the bytes words are compared by (see
+ * step 5 of nf_clean_text()), and the shortest standfirst (words). */
+#define HEADLINE_SHARE 0.4
+#define STANDFIRST_SHARE 0.3
+#define STEM 5
+#define STANDFIRST_WORDS 8
+
+static int headline_candidate(const line_t *l)
+{
+        return is_kept(l) && !is_sent(l) && l->words >= 3 && l->words <= 30 &&
+               !(l->flags & (F_LINK | F_MENUSEP | F_CAPS));
+}
+
+/* Whether share of l's words (and two at least) are words of the lead:
+ * the first LEAD_LINES sentences from line first. The lead's word set is
+ * built at the first question and kept in c. */
+static int shares_lead(ctx_t *c, long first, const line_t *l, double share)
+{
+        wordset_t *lead = &c->lead;
+        if (first < 0) {
+                return 0;
+        }
+        if (!lead->h) {
+                size_t words = 0;
+                for (size_t j = (size_t)first, k = 0;
+                     j < c->n && k < LEAD_LINES; j++) {
+                        if (is_kept(&c->L[j]) && is_sent(&c->L[j])) {
+                                words += c->L[j].words;
+                                k++;
+                        }
+                }
+                ws_init(lead, words);
+                lead->stem = STEM;
+                for (size_t j = (size_t)first, k = 0;
+                     j < c->n && k < LEAD_LINES; j++) {
+                        const line_t *m = &c->L[j];
+                        if (is_kept(m) && is_sent(m)) {
+                                words_each(c->s + m->off, m->len, lead, ws_add);
+                                k++;
+                        }
+                }
+        }
+        lead->seen = lead->found = 0;
+        words_each(c->s + l->off, l->len, lead, ws_probe);
+        return lead->found >= 2 &&
+               (double)lead->found >= share * (double)lead->seen;
+}
+
+/* The headline's line (see step 5 of nf_clean_text()), or -1. first is the
+ * first kept sentence line, or -1. */
+static long pick_headline(ctx_t *c, long first)
+{
+        long repeated = -1, shared = -1, four = -1, three = -1;
+        size_t lim = first < 0 ? c->n : (size_t)first;
+        for (size_t i = 0; i < lim; i++) {
+                const line_t *l = &c->L[i];
+                if (!headline_candidate(l)) {
+                        continue;
+                }
+                if (key_count(c, l) >= 2) {
+                        repeated = (long)i;
+                        break;
+                }
+                if (l->words >= 4 && four < 0) {
+                        four = (long)i;
+                } else if (l->words == 3 && three < 0) {
+                        three = (long)i;
+                }
+                if (shared < 0 && shares_lead(c, first, l, HEADLINE_SHARE)) {
+                        shared = (long)i;
+                }
+        }
+        long best = repeated >= 0 ? repeated
+                    : shared >= 0 ? shared
+                    : four >= 0   ? four
+                                  : three;
+        for (size_t i = 0; best < 0 && i < c->n; i++) {
+                if (headline_candidate(&c->L[i]) &&
+                    key_count(c, &c->L[i]) >= 2) {
+                        best = (long)i;
+                }
+        }
+        return best;
+}
+
+/* The standfirst: the next kept line after the headline at h, above the
+ * body, of STANDFIRST_WORDS words or more, no sentence (a standfirst
+ * ending in a full stop reads as the body's first paragraph and stays
+ * there), about what the lead is about. Its index, or -1. */
+static long pick_standfirst(ctx_t *c, long h, long first)
+{
+        for (long i = h + 1; h >= 0 && i < first; i++) {
+                const line_t *l = &c->L[i];
+                if (!is_kept(l) || l->reason == R_TITLE) {
+                        continue;
+                }
+                return !is_sent(l) && l->words >= STANDFIRST_WORDS &&
+                               shares_lead(c, first, l, STANDFIRST_SHARE)
+                           ? i
+                           : -1;
         }
         return -1;
 }
@@ -913,11 +1023,13 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
 
         /* 5. Title: the caller's, else the headline. Pages put it first
          * among the short non-sentence lines above the body, after the
-         * navigation (one to three words, or gone to the patterns) and
-         * before the standfirst, byline and caption: so the first such line
-         * of four words or more (else of three), unless one of them is
-         * repeated later, which marks it surely; else a repeated one
-         * anywhere. ALL-CAPS lines are labels, not headlines. */
+         * navigation and before the standfirst, byline and caption; and it
+         * speaks of what the lead speaks of. So: a line above the body that
+         * is repeated later; else the first one sharing HEADLINE_SHARE of
+         * its words with the lead (words compared by their first STEM bytes:
+         * "agrees" is "agreed"); else the first of four words or more; else
+         * of three; else a repeated line anywhere. ALL-CAPS lines are
+         * labels, not headlines. */
         long first = find_sent(&c, 1);
         uint64_t tkey = 0;
         char *title = NULL;
@@ -928,33 +1040,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 free(hk);
                 tkey = h.key;
         } else {
-                long best = -1, three = -1;
-                size_t lim = first < 0 ? c.n : (size_t)first;
-                for (int pass = 0; pass < 2 && best < 0 && three < 0; pass++) {
-                        for (size_t i = 0; i < (pass ? c.n : lim); i++) {
-                                const line_t *l = &c.L[i];
-                                if (is_sent(l) || l->words < 3 ||
-                                    l->words > 30 ||
-                                    (l->flags &
-                                     (F_LINK | F_MENUSEP | F_CAPS)) ||
-                                    !is_kept(l)) {
-                                        continue;
-                                }
-                                if (key_count(&c, l) >= 2) {
-                                        best = (long)i;
-                                        break;
-                                }
-                                if (pass) {
-                                        continue;
-                                }
-                                if (l->words >= 4 && best < 0) {
-                                        best = (long)i;
-                                } else if (three < 0) {
-                                        three = (long)i;
-                                }
-                        }
-                }
-                best = best >= 0 ? best : three;
+                long best = pick_headline(&c, first);
                 if (best >= 0) {
                         tkey = c.L[best].key;
                         title = line_dup(s + c.L[best].off, c.L[best].len);
@@ -970,9 +1056,18 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 }
         }
 
-        /* 6. Teasers, now that headlines and copies are known. */
+        /* 6. Teasers, now that headlines and copies are known; or else the
+         * standfirst under the headline, as the summary. */
         mark_teasers(&c, title ? title : (title_hint ? title_hint : ""),
                      &res->summary);
+        long head = -1;
+        for (long i = 0; tkey && i < first && head < 0; i++) {
+                head = c.L[i].reason == R_TITLE ? i : -1;
+        }
+        long sf = pick_standfirst(&c, head, first);
+        if (sf >= 0 && !res->summary) {
+                res->summary = line_dup(s + c.L[sf].off, c.L[sf].len);
+        }
 
         /* 7. Related-stories blocks: the headline list after the header,
          * or, when the rest of the text is a list, all of it (asked of the
@@ -987,8 +1082,8 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                 if (l->reason != R_RELATED || sents == 0) {
                         continue;
                 }
-                int all = asked++ < RELATED_MAX &&
-                          listing_shape(&c, i + 1, c.n, 2);
+                int all =
+                    asked++ < RELATED_MAX && listing_shape(&c, i + 1, c.n, 2);
                 size_t j = i + 1;
                 for (; j < c.n; j++) {
                         line_t *m = &c.L[j];
@@ -1065,6 +1160,9 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         free(kb);
         free(c.slots);
         free(c.L);
+        if (c.lead.h) {
+                ws_fini(&c.lead);
+        }
 }
 
 void nf_clean_paragraphs(const char *s, size_t len, nf_clean_result_t *res)

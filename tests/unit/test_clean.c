@@ -217,7 +217,7 @@ static const char *const goldens[] = {
     "liveblog",        "comments",    "gallery",         "paywall",
     "german",          "repeated",    "no_article",      "cookie_newsletter",
     "byline_dateline", "related",     "all_boilerplate", "unicode",
-    "hard_wrapped",    "input_title",
+    "hard_wrapped",    "input_title", "standfirst",
 };
 
 /* Checks NAME.json against NAME.expect.json; returns failed checks. */
@@ -261,6 +261,13 @@ static int check_golden(void *self, const char *name)
         if (title && (!got_title || strcmp(title, got_title) != 0)) {
                 BAD("title '%s', want '%s'", got_title ? got_title : "(null)",
                     title);
+        }
+        const char *summary =
+            json_string_value(json_object_get(exp, "summary"));
+        const char *got_summary = nf_article_get(art, NF_F_SUMMARY);
+        if (summary && (!got_summary || strcmp(summary, got_summary) != 0)) {
+                BAD("summary '%s', want '%s'",
+                    got_summary ? got_summary : "(null)", summary);
         }
         json_t *np = json_object_get(exp, "paragraphs");
         if (np && v == NF_PASS &&

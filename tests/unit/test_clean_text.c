@@ -130,7 +130,7 @@ static const ccase_t cases[] = {
      {"truncated_copy=2"}},
     {"title: first line of four words above the body, ALL-CAPS skipped",
      "Home\nCity news\nFOR IMMEDIATE RELEASE TODAY\nCouncil backs new "
-     "cycle lanes\nBy Jane Doe\nThe main road at rush hour on Monday\n" S1
+     "cycle lanes\nBy Jane Doe\nA photo taken by a reader last week\n" S1
      "\n" S2 "\n",
      NULL,
      NF_CLEAN_OK,
@@ -138,8 +138,20 @@ static const ccase_t cases[] = {
      NULL,
      2,
      {S1, S2},
-     {"City news", "Council backs", "rush hour"},
+     {"City news", "Council backs", "A photo"},
      {NULL}},
+    {"a standfirst under the headline becomes the summary",
+     "Council backs new cycle lanes\nSix kilometres of protected lanes will "
+     "cross the centre and the main road\nBy Jane Doe\n" S1 "\n" S2 "\n",
+     NULL,
+     NF_CLEAN_OK,
+     "Council backs new cycle lanes",
+     "Six kilometres of protected lanes will cross the centre and the main "
+     "road",
+     2,
+     {S1, S2},
+     {"Six kilometres of"},
+     {"top_run=1"}},
     {"title: a line of three words when none has four",
      "Home\nCity news\nCouncil backs lanes\n" S1 "\n" S2 "\n",
      NULL,
@@ -151,8 +163,8 @@ static const ccase_t cases[] = {
      {NULL},
      {NULL}},
     {"title: a repeated line wins over the nearest",
-     "Council backs new cycle lanes\nA picture of the main road at rush "
-     "hour\n" S1 "\n" S2 "\nCouncil backs new cycle lanes\n",
+     "Council backs new cycle lanes\nA picture taken by a reader last "
+     "week\n" S1 "\n" S2 "\nCouncil backs new cycle lanes\n",
      NULL,
      NF_CLEAN_OK,
      "Council backs new cycle lanes",
@@ -571,7 +583,8 @@ static void test_hostile_shapes(void **state)
             "Comments\nReply\n",
         };
         for (size_t sh = 0; sh < sizeof(shapes) / sizeof(*shapes); sh++) {
-                const char *body = "Council backs new cycle lanes\n" S1 "\n" S2 "\n";
+                const char *body =
+                    "Council backs new cycle lanes\n" S1 "\n" S2 "\n";
                 k = strlen(body);
                 memcpy(big, body, k);
                 ll = strlen(shapes[sh]);
