@@ -40,9 +40,9 @@ static const nf_conf_key_t clean_keys[] = {
      "too_many_paragraphs / html_too_many_blocks)"},
     {"clean.html.max.depth", NF_CONF_INT, "512", NULL, 1, 1e6,
      "reject html nested deeper (reason html_too_deep)"},
-    {"clean.min.words", NF_CONF_INT, "10", NULL, 0, 1e6,
+    {"clean.min.words", NF_CONF_INT, "1", NULL, 0, 1e6,
      "reject a record with fewer words left after cleaning (reason "
-     "too_short)"},
+     "too_short); 1 rejects only records with nothing left (reason empty)"},
     {NULL, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -84,7 +84,7 @@ static void *clean_create(const nf_conf_t *conf, char *errstr,
             (int)nf_conf_get_int(conf, "clean.html.max.depth", 512);
         cl->max_text_bytes =
             (size_t)nf_conf_get_int(conf, "clean.max.text.bytes", 1048576);
-        cl->min_words = nf_conf_get_int(conf, "clean.min.words", 10);
+        cl->min_words = nf_conf_get_int(conf, "clean.min.words", 1);
         return cl;
 }
 

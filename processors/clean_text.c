@@ -57,12 +57,15 @@ enum {
         F_DIGIT = 1 << 7,   /* holds a digit */
         F_UPSTART = 1 << 8, /* starts with an upper-case letter */
         F_MERGED = 1 << 9,  /* two or more hard-wrapped lines joined */
+        F_STOP = 1 << 10,   /* ends with a full stop (not an ellipsis) */
 };
 
 /* Truncated copies are found by the hash of their first PREFIX_WORDS words. */
 #define PREFIX_WORDS 8
 /* Shortest line that hard-wrapped text is assumed to have (bytes). */
 #define WRAP_MIN 30
+/* Most lines of a text without prose that is still an article (a flash). */
+#define FLASH_LINES 2
 /* Related-stories headers asked whether the rest of the text is a list. */
 #define RELATED_MAX 8
 
@@ -162,7 +165,7 @@ static unsigned line_ending(const unsigned char *p, size_t n)
         if (c == '.') {
                 return n >= 3 && p[n - 2] == '.' && p[n - 3] == '.'
                            ? F_TERM | F_ELLIPSIS
-                           : F_TERM;
+                           : F_TERM | F_STOP;
         }
         if (c == ':' || c == ';') {
                 return F_TERM;
@@ -284,7 +287,9 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         l->cwords = cwords + (k > tok);
         l->key = k ? (XXH3_64bits(kb, k) | 1) : 0;
         flags |= line_ending(p, l->len);
-        if ((flags & F_TERM && words >= 4) ||
+        /* Prose: four words and an end; two, when the end is a full
+         * stop ("He declined."); or long enough on its own. */
+        if ((flags & F_TERM && words >= 4) || (flags & F_STOP && words >= 2) ||
             (flags & F_QTERM && words >= 10) || words >= 20) {
                 flags |= F_SENT;
         }
@@ -964,11 +969,12 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                     !(p->flags & (F_TERM | F_QTERM)) &&
                     starts_word((const unsigned char *)s + l->off, l->len)) {
                         p->len = l->off + l->len - p->off;
-                        p->flags = (uint16_t)((p->flags & ~(F_TERM | F_QTERM |
-                                                            F_ELLIPSIS)) |
-                                              (l->flags & (F_TERM | F_QTERM |
-                                                           F_ELLIPSIS)) |
-                                              F_MERGED);
+                        p->flags =
+                            (uint16_t)((p->flags & ~(F_TERM | F_QTERM |
+                                                     F_ELLIPSIS | F_STOP)) |
+                                       (l->flags & (F_TERM | F_QTERM |
+                                                    F_ELLIPSIS | F_STOP)) |
+                                       F_MERGED);
                         merged++;
                 } else {
                         c.L[k++] = *l;
@@ -1128,6 +1134,26 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
          * short teasers is no article. */
         first = find_sent(&c, 1);
         long last = find_sent(&c, -1);
+        if (first < 0) {
+                /* No prose at all: one or two lines that no rule took for
+                 * boilerplate are a flash ("Earthquake hits Japan"), kept
+                 * whole, headline included; more are a page of labels. */
+                size_t nflash = 0;
+                for (size_t i = 0; i < c.n; i++) {
+                        const line_t *l = &c.L[i];
+                        nflash += (is_kept(l) || l->reason == R_TITLE) &&
+                                  l->cwords > 0;
+                }
+                for (size_t i = 0; nflash <= FLASH_LINES && i < c.n; i++) {
+                        line_t *l = &c.L[i];
+                        if ((is_kept(l) || l->reason == R_TITLE) &&
+                            l->cwords > 0) {
+                                l->reason = R_KEEP;
+                                first = first < 0 ? (long)i : first;
+                                last = (long)i;
+                        }
+                }
+        }
         if (first >= 0 &&
             listing_shape(&c, (size_t)first, (size_t)last + 1, 3)) {
                 res->status = NF_CLEAN_NO_ARTICLE;
@@ -1151,10 +1177,18 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         }
         if (res->status == NF_CLEAN_OK) {
                 join_kept(&c, res, total);
-                res->title = title;
-                title = NULL;
+                if (res->word_count == 0) { /* punctuation only */
+                        res->status = NF_CLEAN_EMPTY;
+                        res->text[0] = '\0';
+                        res->text_len = 0;
+                        res->paragraphs = 0;
+                }
         } else {
                 res->text = xstrndup("", 0);
+        }
+        if (res->status == NF_CLEAN_OK) {
+                res->title = title;
+                title = NULL;
         }
         free(title);
         free(kb);
