@@ -6,8 +6,10 @@
 #include "processors/chain.h"
 
 extern const nf_processor_t nf_processor_clean;
+extern const nf_processor_t nf_processor_dedup;
 
 const nf_processor_t *const nf_processors[] = {
     &nf_processor_clean,
+    &nf_processor_dedup,
     NULL,
 };
