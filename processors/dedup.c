@@ -167,16 +167,11 @@ static void dedup_process(void *self, nf_article_t *art, nf_outcome_t *out)
         nf_fingerprint(text, text ? strlen(text) : 0, &fp);
         uint32_t now = now_s();
         pthread_mutex_lock(&d->lock);
-        if (fp.nshingles == 0) {
-                d->empty++;
-        } else if (!nf_dedup_index_has_id(d->idx, id, id_len, now)) {
-                found = nf_dedup_index_lookup(d->idx, &fp, id, id_len, now,
-                                              &d->policy, &m);
-                if (!found) {
-                        inserted = nf_dedup_index_insert(d->idx, id, id_len,
-                                                         &fp, now, now) == 0;
-                }
-        }
+        nf_dedup_result_t r = nf_dedup_index_check(d->idx, id, id_len, &fp, now,
+                                                   &d->policy, &m);
+        found = r == NF_DEDUP_MATCHED;
+        inserted = r == NF_DEDUP_ADDED;
+        d->empty += r == NF_DEDUP_EMPTY;
         if (!found) {
                 d->unique++;
         } else if (m.exact) {

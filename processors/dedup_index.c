@@ -1,6 +1,10 @@
 /*
- * dedup_index.c — generations of flat arrays and keyless LSH tables. See
- * dedup_index.h for the layout and the eviction rules.
+ * dedup_index.c — generations of slot records and keyless anchor/id tables.
+ * See dedup_index.h for the layout and the eviction rules.
+ *
+ * Speed: a lookup costs one cache miss per probed table (anchors x
+ * generations, all prefetched before any is read) plus one per candidate
+ * (its slot record holds everything verify() reads).
  */
 #include "processors/dedup_index.h"
 
@@ -10,7 +14,10 @@
 #include <time.h>
 #include <xxhash.h>
 
-#define MAX_VERIFY 256 /* candidates verified per lookup at most */
+/* Candidates verified per anchor at most: an anchor shared by a site's
+ * boilerplate can match thousands of documents; the oldest ones are seen
+ * first, and the other anchors still get their turn. */
+#define MAX_PER_ANCHOR 64
 
 static int64_t wall_clock(void)
 {
@@ -25,17 +32,22 @@ typedef struct tab_s {
         uint32_t size;
 } tab_t;
 
+/* Everything verify() needs about a document, in one or two cache lines. */
+typedef struct slot_s {
+        uint32_t time;  /* first_seen; 0 = removed */
+        uint32_t exact; /* low 32 bits of the exact hash */
+        uint32_t idoff; /* encoded id's offset in the generation's ids */
+        uint8_t sig[NF_FP_SIG_BYTES];
+} slot_t;
+
 typedef struct gen_s {
         uint32_t cap, n, live;
         uint32_t opened;   /* `now` when the generation was opened */
         uint32_t max_time; /* newest first_seen in it */
         uint32_t slot_bits;
-        tab_t anchors;     /* NF_FP_ANCHORS cells per document */
-        tab_t ids_tab;     /* one cell per document */
-        uint32_t *time;    /* first_seen per slot; 0 = removed */
-        uint32_t *exact;   /* low 32 bits of the exact hash */
-        uint8_t *sig;      /* NF_FP_SIG_BYTES per slot */
-        uint32_t *idoff;   /* encoded id's offset in ids */
+        tab_t anchors; /* NF_FP_ANCHORS cells per document */
+        tab_t ids_tab; /* one cell per document */
+        slot_t *slots;
         unsigned char *ids;
         size_t ids_len, ids_cap;
 } gen_t;
@@ -48,11 +60,12 @@ struct nf_dedup_index_s {
         uint64_t evicted, expired, capped;
 };
 
-/* Ids are stored encoded: a varint header, then either the raw bytes
- * (header = len << 1) or, for ids that are an optional one-byte prefix plus
- * an even number of lowercase hex digits (URL/text hashes, numbers), the
- * prefix and the digits packed two per byte (header = bytes << 2 | prefix
- * << 1 | 1). The encoding is canonical, so encoded ids compare with memcmp. */
+/* Ids are stored encoded: a varint header h, then by h & 3
+ *   0: the raw bytes (length h >> 2);
+ *   1: lowercase hex digits packed two per byte (h >> 2 bytes);
+ *   3: the same after a one-byte prefix, as nf_article_ensure_id() makes;
+ *   2: a lowercase canonical UUID (8-4-4-4-12 hex digits) in 16 bytes.
+ * The encoding is canonical, so encoded ids compare with memcmp. */
 static int hexval(unsigned char c)
 {
         if (c >= '0' && c <= '9') {
@@ -81,16 +94,53 @@ static size_t get_varint(const unsigned char *in, uint64_t *v)
         return n;
 }
 
+static int is_uuid(const unsigned char *s, size_t len)
+{
+        if (len != 36) {
+                return 0;
+        }
+        for (size_t i = 0; i < 36; i++) {
+                int dash = i == 8 || i == 13 || i == 18 || i == 23;
+                if (dash ? s[i] != '-' : hexval(s[i]) < 0) {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
+/* Packs the hex digits of s (skipping dashes) two per byte. */
+static size_t pack_hex(const unsigned char *s, size_t len, unsigned char *out)
+{
+        size_t n = 0;
+        int hi = -1;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] == '-') {
+                        continue;
+                }
+                if (hi < 0) {
+                        hi = hexval(s[i]);
+                } else {
+                        out[n++] = (unsigned char)(hi << 4 | hexval(s[i]));
+                        hi = -1;
+                }
+        }
+        return n;
+}
+
 /* out needs id_len + 10 bytes. Returns the encoded length. */
 static size_t id_encode(const char *id, size_t id_len, unsigned char *out)
 {
         const unsigned char *s = (const unsigned char *)id;
+        if (is_uuid(s, id_len)) {
+                out[0] = 2;
+                return 1 + pack_hex(s, id_len, out + 1);
+        }
         size_t pre = (id_len > 0 && hexval(s[0]) < 0) ? 1 : 0;
         size_t nhex = id_len - pre, i;
         for (i = pre; i < id_len && hexval(s[i]) >= 0; i++) {
         }
         if (i < id_len || nhex < 2 || nhex % 2) {
-                size_t n = put_varint(out, (uint64_t)id_len << 1);
+                size_t n = put_varint(out, (uint64_t)id_len << 2);
                 memcpy(out + n, id, id_len);
                 return n + id_len;
         }
@@ -98,10 +148,7 @@ static size_t id_encode(const char *id, size_t id_len, unsigned char *out)
         if (pre) {
                 out[n++] = s[0];
         }
-        for (i = pre; i < id_len; i += 2) {
-                out[n++] = (unsigned char)(hexval(s[i]) << 4 | hexval(s[i + 1]));
-        }
-        return n;
+        return n + pack_hex(s + pre, nhex, out + n);
 }
 
 /* Length of the encoded id at in. */
@@ -109,34 +156,58 @@ static size_t id_enc_len(const unsigned char *in)
 {
         uint64_t h;
         size_t n = get_varint(in, &h);
-        if (!(h & 1)) {
-                return n + (h >> 1);
+        switch (h & 3) {
+        case 0:
+                return n + (h >> 2);
+        case 2:
+                return n + 16;
+        default:
+                return n + ((h >> 1) & 1) + (h >> 2);
         }
-        return n + ((h >> 1) & 1) + (h >> 2);
+}
+
+static void unpack_hex(const unsigned char *in, size_t nbytes, char *out)
+{
+        static const char hex[] = "0123456789abcdef";
+        for (size_t i = 0; i < nbytes; i++) {
+                out[2 * i] = hex[in[i] >> 4];
+                out[2 * i + 1] = hex[in[i] & 15];
+        }
 }
 
 /* Decodes the id at in into a new string. Never NULL (aborts on OOM). */
 static char *id_decode(const unsigned char *in)
 {
-        static const char hex[] = "0123456789abcdef";
         uint64_t h;
-        size_t n = get_varint(in, &h);
-        size_t len = (h & 1) ? ((h >> 1) & 1) + 2 * (h >> 2) : h >> 1;
+        size_t n = get_varint(in, &h), len;
+        int pre = (h & 3) == 3;
+        switch (h & 3) {
+        case 0:
+                len = h >> 2;
+                break;
+        case 2:
+                len = 36;
+                break;
+        default:
+                len = pre + 2 * (h >> 2);
+                break;
+        }
         char *id = malloc(len + 1);
         if (!id) {
                 abort();
         }
-        if (!(h & 1)) {
+        if ((h & 3) == 0) {
                 memcpy(id, in + n, len);
+        } else if ((h & 3) == 2) {
+                char hex[32];
+                unpack_hex(in + n, 16, hex);
+                snprintf(id, len + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+                         hex + 12, hex + 16, hex + 20);
         } else {
-                size_t o = 0;
-                if ((h >> 1) & 1) {
-                        id[o++] = (char)in[n++];
+                if (pre) {
+                        id[0] = (char)in[n++];
                 }
-                for (uint64_t i = 0; i < (h >> 2); i++) {
-                        id[o++] = hex[in[n + i] >> 4];
-                        id[o++] = hex[in[n + i] & 15];
-                }
+                unpack_hex(in + n, h >> 2, id + pre);
         }
         id[len] = '\0';
         return id;
@@ -173,6 +244,11 @@ static uint32_t cell_pos(const tab_t *t, uint32_t key)
         return (uint32_t)(((uint64_t)key * t->size) >> 32);
 }
 
+static uint32_t slot_mask(const gen_t *g)
+{
+        return g->slot_bits >= 32 ? UINT32_MAX : (1u << g->slot_bits) - 1;
+}
+
 static uint32_t cell_tag(const gen_t *g, uint32_t key)
 {
         return g->slot_bits >= 32 ? 0 : key << g->slot_bits;
@@ -187,32 +263,45 @@ static void cell_put(gen_t *g, tab_t *t, uint32_t key, uint32_t slot)
         t->c[p] = cell_tag(g, key) | (slot + 1);
 }
 
-/* Calls back for every slot whose cell carries key's tag; stops early when
- * fn returns non-zero. */
+/* Calls fn for every slot whose cell carries key's tag, at most max times
+ * (max < 0: no limit); returns 1 if it stopped at max, else 0. fn returns
+ * non-zero to stop. Slots are handed over in batches whose records are
+ * prefetched first, so their cache misses overlap. */
 typedef int (*slot_fn)(gen_t *g, uint32_t slot, void *ud);
 
-static int cell_each(gen_t *g, const tab_t *t, uint32_t key, slot_fn fn,
-                     void *ud)
+static int cell_each(gen_t *g, const tab_t *t, uint32_t key, int max,
+                     slot_fn fn, void *ud)
 {
-        uint32_t mask = (g->slot_bits >= 32) ? UINT32_MAX
-                                             : ((1u << g->slot_bits) - 1);
-        uint32_t tag = cell_tag(g, key);
-        for (uint32_t p = cell_pos(t, key); t->c[p];
-             p = p + 1 == t->size ? 0 : p + 1) {
-                if ((t->c[p] & ~mask) == tag) {
-                        int r = fn(g, (t->c[p] & mask) - 1, ud);
-                        if (r) {
-                                return r;
+        uint32_t mask = slot_mask(g), tag = cell_tag(g, key), batch[16];
+        int n = 0, capped = 0;
+        for (uint32_t p = cell_pos(t, key);; p = p + 1 == t->size ? 0 : p + 1) {
+                uint32_t c = t->c[p];
+                if (c && (c & ~mask) == tag) {
+                        if (max-- == 0) {
+                                capped = 1;
+                                c = 0; /* hand over the batch, then stop */
+                        } else {
+                                batch[n] = (c & mask) - 1;
+                                __builtin_prefetch(&g->slots[batch[n++]]);
+                        }
+                }
+                if (!c || n == 16) {
+                        for (int i = 0; i < n; i++) {
+                                if (fn(g, batch[i], ud)) {
+                                        return 0;
+                                }
+                        }
+                        n = 0;
+                        if (!c) {
+                                return capped;
                         }
                 }
         }
-        return 0;
 }
 
 static size_t gen_bytes(const gen_t *g)
 {
-        size_t per_slot = 4 + 4 + NF_FP_SIG_BYTES + 4;
-        return sizeof(*g) + (size_t)g->cap * per_slot +
+        return sizeof(*g) + (size_t)g->cap * sizeof(slot_t) +
                ((size_t)g->anchors.size + g->ids_tab.size) * 4 + g->ids_cap;
 }
 
@@ -223,10 +312,7 @@ static void gen_free(gen_t *g)
         }
         free(g->anchors.c);
         free(g->ids_tab.c);
-        free(g->time);
-        free(g->exact);
-        free(g->sig);
-        free(g->idoff);
+        free(g->slots);
         free(g->ids);
         free(g);
 }
@@ -248,12 +334,8 @@ static gen_t *gen_new(uint32_t cap, uint32_t now)
         g->ids_tab.size = (uint32_t)((uint64_t)cap * 5 / 4 + 1);
         g->anchors.c = calloc(g->anchors.size, sizeof(uint32_t));
         g->ids_tab.c = calloc(g->ids_tab.size, sizeof(uint32_t));
-        g->time = malloc((size_t)cap * sizeof(uint32_t));
-        g->exact = malloc((size_t)cap * sizeof(uint32_t));
-        g->sig = malloc((size_t)cap * NF_FP_SIG_BYTES);
-        g->idoff = malloc((size_t)cap * sizeof(uint32_t));
-        if (!g->anchors.c || !g->ids_tab.c || !g->time || !g->exact || !g->sig ||
-            !g->idoff) {
+        g->slots = malloc((size_t)cap * sizeof(slot_t));
+        if (!g->anchors.c || !g->ids_tab.c || !g->slots) {
                 abort();
         }
         return g;
@@ -311,8 +393,8 @@ typedef struct id_find_s {
 static int id_match(gen_t *g, uint32_t slot, void *ud)
 {
         id_find_t *f = ud;
-        const unsigned char *s = g->ids + g->idoff[slot];
-        if (g->time[slot] && id_enc_len(s) == f->e->len &&
+        const unsigned char *s = g->ids + g->slots[slot].idoff;
+        if (g->slots[slot].time && id_enc_len(s) == f->e->len &&
             memcmp(s, f->e->p, f->e->len) == 0) {
                 f->slot = slot;
                 return 1;
@@ -325,8 +407,18 @@ static gen_t *find_id(const nf_dedup_index_t *idx, const enc_id_t *e,
 {
         for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
                 gen_t *g = idx->gens[i];
+                if (g) {
+                        __builtin_prefetch(&g->ids_tab.c[cell_pos(&g->ids_tab,
+                                                                  e->key)]);
+                }
+        }
+        for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
+                gen_t *g = idx->gens[i];
                 id_find_t f = {e, -1};
-                if (g && cell_each(g, &g->ids_tab, e->key, id_match, &f)) {
+                if (g) {
+                        cell_each(g, &g->ids_tab, e->key, -1, id_match, &f);
+                }
+                if (f.slot >= 0) {
                         *slot = (uint32_t)f.slot;
                         return g;
                 }
@@ -334,15 +426,12 @@ static gen_t *find_id(const nf_dedup_index_t *idx, const enc_id_t *e,
         return NULL;
 }
 
-int nf_dedup_index_has_id(const nf_dedup_index_t *idx, const char *id,
-                          size_t id_len, uint32_t now)
+/* The generation and slot of a live entry with this id, or NULL. */
+static gen_t *find_live(const nf_dedup_index_t *idx, const enc_id_t *e,
+                        uint32_t now, uint32_t *slot)
 {
-        enc_id_t e;
-        uint32_t slot;
-        enc_id_init(&e, id, id_len);
-        gen_t *g = find_id(idx, &e, &slot);
-        enc_id_fini(&e);
-        return g && in_window(idx, g->time[slot], now ? now : 1);
+        gen_t *g = find_id(idx, e, slot);
+        return g && in_window(idx, g->slots[*slot].time, now) ? g : NULL;
 }
 
 /* Lookup state shared by the candidate callbacks. */
@@ -352,11 +441,7 @@ typedef struct lookup_s {
         const nf_dedup_policy_t *policy;
         const enc_id_t *self;
         uint32_t now;
-        int nverified;
-        const gen_t *seen_g[MAX_VERIFY];
-        uint32_t seen_s[MAX_VERIFY];
-        /* best so far */
-        const gen_t *bg;
+        const gen_t *bg; /* best so far: generation and slot */
         uint32_t bs;
         int bexact;
         double bsim;
@@ -364,55 +449,44 @@ typedef struct lookup_s {
 
 static int enc_cmp(const gen_t *a, uint32_t sa, const gen_t *b, uint32_t sb)
 {
-        const unsigned char *x = a->ids + a->idoff[sa];
-        const unsigned char *y = b->ids + b->idoff[sb];
+        const unsigned char *x = a->ids + a->slots[sa].idoff;
+        const unsigned char *y = b->ids + b->slots[sb].idoff;
         size_t lx = id_enc_len(x), ly = id_enc_len(y);
         int c = memcmp(x, y, lx < ly ? lx : ly);
         return c ? c : (lx > ly) - (lx < ly);
 }
 
+/* A candidate that shares an anchor: keep it if it is the same text or
+ * similar enough, and earlier than the best so far. A document found
+ * through several anchors is verified several times: that is cheaper than
+ * remembering it. */
 static int verify(gen_t *g, uint32_t slot, void *ud)
 {
         lookup_t *l = ud;
-        for (int i = 0; i < l->nverified; i++) {
-                if (l->seen_g[i] == g && l->seen_s[i] == slot) {
-                        return 0; /* found through another anchor */
-                }
-        }
-        if (l->nverified == MAX_VERIFY) {
-                return 1;
-        }
-        l->seen_g[l->nverified] = g;
-        l->seen_s[l->nverified++] = slot;
-
-        uint32_t t = g->time[slot];
-        if (!in_window(l->idx, t, l->now)) {
+        const slot_t *s = &g->slots[slot];
+        const nf_fingerprint_t *fp = l->fp;
+        uint32_t bt = l->bg ? l->bg->slots[l->bs].time : UINT32_MAX;
+        if (!in_window(l->idx, s->time, l->now) || s->time > bt) {
                 return 0;
         }
-        if (l->bg && (t > l->bg->time[l->bs])) {
-                return 0; /* cannot beat the earlier match */
-        }
-        const uint8_t *sig = g->sig + (size_t)slot * NF_FP_SIG_BYTES;
-        const nf_fingerprint_t *fp = l->fp;
-        int exact = g->exact[slot] == (uint32_t)fp->exact &&
-                    memcmp(sig, fp->sig, NF_FP_SIG_BYTES) == 0;
+        int exact = s->exact == (uint32_t)fp->exact &&
+                    memcmp(s->sig, fp->sig, NF_FP_SIG_BYTES) == 0;
         double sim = 1.0;
         if (!exact) {
                 if (fp->nshingles < l->policy->min_shingles) {
                         return 0;
                 }
-                sim = nf_fp_jaccard(fp->sig, sig);
+                sim = nf_fp_jaccard(fp->sig, s->sig);
                 if (sim < l->policy->threshold) {
                         return 0;
                 }
         }
-        const unsigned char *s = g->ids + g->idoff[slot];
-        if (id_enc_len(s) == l->self->len &&
-            memcmp(s, l->self->p, l->self->len) == 0) {
+        const unsigned char *e = g->ids + s->idoff;
+        if (id_enc_len(e) == l->self->len &&
+            memcmp(e, l->self->p, l->self->len) == 0) {
                 return 0; /* never a duplicate of itself */
         }
-        if (l->bg && t == l->bg->time[l->bs] &&
-            enc_cmp(g, slot, l->bg, l->bs) > 0) {
+        if (l->bg && s->time == bt && enc_cmp(g, slot, l->bg, l->bs) >= 0) {
                 return 0; /* same second: the smaller id wins everywhere */
         }
         l->bg = g;
@@ -422,50 +496,40 @@ static int verify(gen_t *g, uint32_t slot, void *ud)
         return 0;
 }
 
-int nf_dedup_index_lookup(nf_dedup_index_t *idx, const nf_fingerprint_t *fp,
-                          const char *id, size_t id_len, uint32_t now,
-                          const nf_dedup_policy_t *policy,
-                          nf_dedup_match_t *m)
+/* The earliest matching entry other than self; 1 and *m filled, or 0. */
+static int lookup(nf_dedup_index_t *idx, const nf_fingerprint_t *fp,
+                  const enc_id_t *self, uint32_t now,
+                  const nf_dedup_policy_t *policy, nf_dedup_match_t *m)
 {
-        if (fp->nshingles == 0) {
-                return 0;
+        lookup_t l = {idx, fp, policy, self, now, NULL, 0, 0, 0};
+        for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
+                gen_t *g = idx->gens[i];
+                for (int a = 0; g && a < NF_FP_ANCHORS; a++) {
+                        __builtin_prefetch(
+                            &g->anchors.c[cell_pos(&g->anchors, fp->anchor[a])]);
+                }
         }
-        enc_id_t self;
-        enc_id_init(&self, id, id_len);
-        lookup_t lk, *l = &lk;
-        l->idx = idx;
-        l->fp = fp;
-        l->policy = policy;
-        l->self = &self;
-        l->now = now ? now : 1;
-        l->nverified = 0;
-        l->bg = NULL;
-        l->bs = 0;
-        l->bexact = 0;
-        l->bsim = 0;
         int capped = 0;
-        for (int a = 0; a < NF_FP_ANCHORS && !capped; a++) {
+        for (int a = 0; a < NF_FP_ANCHORS; a++) {
                 if (a > 0 && fp->anchor[a] == fp->anchor[a - 1]) {
                         continue; /* a short text repeats its last anchor */
                 }
-                for (int i = 0; i < NF_DEDUP_GENERATIONS && !capped; i++) {
+                for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
                         gen_t *g = idx->gens[i];
                         if (g) {
-                                capped = cell_each(g, &g->anchors,
-                                                   fp->anchor[a], verify, l);
+                                capped |= cell_each(g, &g->anchors, fp->anchor[a],
+                                                    MAX_PER_ANCHOR, verify, &l);
                         }
                 }
         }
         idx->capped += capped;
-        int found = l->bg != NULL;
-        if (found) {
-                m->exact = l->bexact;
-                m->similarity = l->bsim;
-                m->first_seen = l->bg->time[l->bs];
-                m->id = id_decode(l->bg->ids + l->bg->idoff[l->bs]);
+        if (l.bg) {
+                m->exact = l.bexact;
+                m->similarity = l.bsim;
+                m->first_seen = l.bg->slots[l.bs].time;
+                m->id = id_decode(l.bg->ids + l.bg->slots[l.bs].idoff);
         }
-        enc_id_fini(&self);
-        return found;
+        return l.bg != NULL;
 }
 
 static void drop_gen(nf_dedup_index_t *idx, int i, uint64_t *counter)
@@ -504,6 +568,73 @@ static gen_t *open_gen(nf_dedup_index_t *idx, size_t need_ids, uint32_t now)
         return idx->gens[idx->cur];
 }
 
+/* Adds a document whose id has no live entry; old is its expired entry. */
+static void add(nf_dedup_index_t *idx, const enc_id_t *e,
+                const nf_fingerprint_t *fp, uint32_t first_seen, uint32_t now)
+{
+        uint32_t slot;
+        gen_t *old = find_id(idx, e, &slot);
+        if (old) { /* the same id, expired: it starts again */
+                old->slots[slot].time = 0;
+                old->live--;
+        }
+        nf_dedup_index_expire(idx, now);
+        gen_t *g = open_gen(idx, e->len, now);
+        if (g->ids_len + e->len > g->ids_cap) {
+                /* grow by a quarter: ids are most of a document's bytes */
+                size_t cap = g->ids_cap ? g->ids_cap : 4096;
+                while (cap < g->ids_len + e->len) {
+                        cap += cap / 4;
+                }
+                g->ids = realloc(g->ids, cap);
+                if (!g->ids) {
+                        abort();
+                }
+                g->ids_cap = cap;
+        }
+        slot = g->n++;
+        g->live++;
+        g->max_time = first_seen > g->max_time ? first_seen : g->max_time;
+        g->slots[slot].time = first_seen;
+        g->slots[slot].exact = (uint32_t)fp->exact;
+        g->slots[slot].idoff = (uint32_t)g->ids_len;
+        memcpy(g->slots[slot].sig, fp->sig, NF_FP_SIG_BYTES);
+        memcpy(g->ids + g->ids_len, e->p, e->len);
+        g->ids_len += e->len;
+        for (int a = 0; a < NF_FP_ANCHORS; a++) {
+                if (a == 0 || fp->anchor[a] != fp->anchor[a - 1]) {
+                        cell_put(g, &g->anchors, fp->anchor[a], slot);
+                }
+        }
+        cell_put(g, &g->ids_tab, e->key, slot);
+}
+
+nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
+                                       size_t id_len,
+                                       const nf_fingerprint_t *fp,
+                                       uint32_t now,
+                                       const nf_dedup_policy_t *policy,
+                                       nf_dedup_match_t *m)
+{
+        if (fp->nshingles == 0) {
+                return NF_DEDUP_EMPTY;
+        }
+        now = now ? now : 1;
+        enc_id_t e;
+        uint32_t slot;
+        nf_dedup_result_t r = NF_DEDUP_ADDED;
+        enc_id_init(&e, id, id_len);
+        if (find_live(idx, &e, now, &slot)) {
+                r = NF_DEDUP_KNOWN;
+        } else if (lookup(idx, fp, &e, now, policy, m)) {
+                r = NF_DEDUP_MATCHED;
+        } else {
+                add(idx, &e, fp, now, now);
+        }
+        enc_id_fini(&e);
+        return r;
+}
+
 int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id,
                           size_t id_len, const nf_fingerprint_t *fp,
                           uint32_t first_seen, uint32_t now)
@@ -515,47 +646,14 @@ int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id,
         }
         enc_id_t e;
         uint32_t slot;
+        int r = 1;
         enc_id_init(&e, id, id_len);
-        gen_t *old = find_id(idx, &e, &slot);
-        if (old && in_window(idx, old->time[slot], now)) {
-                enc_id_fini(&e);
-                return 1;
+        if (!find_live(idx, &e, now, &slot)) {
+                add(idx, &e, fp, first_seen, now);
+                r = 0;
         }
-        if (old) { /* the same id, expired: it starts again */
-                old->time[slot] = 0;
-                old->live--;
-        }
-        nf_dedup_index_expire(idx, now);
-        gen_t *g = open_gen(idx, e.len, now);
-        if (g->ids_len + e.len > g->ids_cap) {
-                size_t cap = g->ids_cap ? g->ids_cap : 4096;
-                while (cap < g->ids_len + e.len) {
-                        cap *= 2;
-                }
-                g->ids = realloc(g->ids, cap);
-                if (!g->ids) {
-                        abort();
-                }
-                g->ids_cap = cap;
-        }
-        slot = g->n++;
-        g->live++;
-        g->time[slot] = first_seen;
-        g->max_time = first_seen > g->max_time ? first_seen : g->max_time;
-        g->exact[slot] = (uint32_t)fp->exact;
-        memcpy(g->sig + (size_t)slot * NF_FP_SIG_BYTES, fp->sig,
-               NF_FP_SIG_BYTES);
-        g->idoff[slot] = (uint32_t)g->ids_len;
-        memcpy(g->ids + g->ids_len, e.p, e.len);
-        g->ids_len += e.len;
-        for (int a = 0; a < NF_FP_ANCHORS; a++) {
-                if (a == 0 || fp->anchor[a] != fp->anchor[a - 1]) {
-                        cell_put(g, &g->anchors, fp->anchor[a], slot);
-                }
-        }
-        cell_put(g, &g->ids_tab, e.key, slot);
         enc_id_fini(&e);
-        return 0;
+        return r;
 }
 
 int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id,
@@ -569,7 +667,7 @@ int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id,
         if (!g) {
                 return 0;
         }
-        g->time[slot] = 0; /* cells stay; lookups skip removed slots */
+        g->slots[slot].time = 0; /* cells stay; lookups skip it */
         g->live--;
         return 1;
 }

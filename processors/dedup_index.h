@@ -74,21 +74,27 @@ nf_dedup_index_t *nf_dedup_index_new(uint64_t max_docs, uint32_t window,
                                      char *errstr, size_t errstr_size);
 void nf_dedup_index_destroy(nf_dedup_index_t *idx); /* NULL is a no-op */
 
-/* Whether a live entry with this id (any bytes, len given) is first seen
- * within the window ending at now. */
-int nf_dedup_index_has_id(const nf_dedup_index_t *idx, const char *id,
-                          size_t id_len, uint32_t now);
+typedef enum {
+        NF_DEDUP_ADDED = 0, /* new: indexed with first_seen = now */
+        NF_DEDUP_KNOWN,     /* a live entry has this id: itself again */
+        NF_DEDUP_MATCHED,   /* an earlier document matches: *m is filled */
+        NF_DEDUP_EMPTY,     /* no shingle (empty text): neither */
+} nf_dedup_result_t;
 
 /*
- * Finds the earliest-seen entry (ties: smallest id) within the window that is
- * an exact copy of fp or passes policy, ignoring an entry with the query's
- * own id. Returns 1 and fills *m (m->id is malloc'd: caller frees), or 0.
- * An empty fingerprint (nshingles == 0) never matches.
+ * What the processor does with each article, in one pass: if a live entry
+ * has this id, NF_DEDUP_KNOWN. Else find the earliest-seen entry (ties: the
+ * smallest id) within the window ending at now that is an exact copy of fp
+ * or passes policy: NF_DEDUP_MATCHED, with m->id malloc'd (caller frees).
+ * Else add the document, first seen now: NF_DEDUP_ADDED (first dropping what
+ * has expired and, when full, the oldest generation).
  */
-int nf_dedup_index_lookup(nf_dedup_index_t *idx, const nf_fingerprint_t *fp,
-                          const char *id, size_t id_len, uint32_t now,
-                          const nf_dedup_policy_t *policy,
-                          nf_dedup_match_t *m);
+nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
+                                       size_t id_len,
+                                       const nf_fingerprint_t *fp,
+                                       uint32_t now,
+                                       const nf_dedup_policy_t *policy,
+                                       nf_dedup_match_t *m);
 
 /*
  * Adds a document first seen at first_seen, unless a live entry with the same

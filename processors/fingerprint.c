@@ -264,9 +264,17 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
 
 double nf_fp_jaccard(const uint8_t *a, const uint8_t *b)
 {
-        int same = 0;
-        for (size_t i = 0; i < NF_FP_SIG_BYTES; i++) {
-                same += 8 - __builtin_popcount((unsigned)(a[i] ^ b[i]));
+        int same = NF_FP_BINS;
+        for (size_t i = 0; i < NF_FP_SIG_BYTES; i += 8) {
+                uint64_t x, y;
+                memcpy(&x, a + i, 8);
+                memcpy(&y, b + i, 8);
+                /* popcount without -mpopcnt (SWAR, Hacker's Delight 5-1) */
+                x ^= y;
+                x -= (x >> 1) & 0x5555555555555555ULL;
+                x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+                x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+                same -= (int)((x * 0x0101010101010101ULL) >> 56);
         }
         double j = 2.0 * same / NF_FP_BINS - 1.0;
         return j > 0 ? j : 0;
