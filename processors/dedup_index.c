@@ -447,13 +447,16 @@ typedef struct lookup_s {
         double bsim;
 } lookup_t;
 
-static int enc_cmp(const gen_t *a, uint32_t sa, const gen_t *b, uint32_t sb)
+/* Compares the ids of two slots as strings (ties of first-seen time only,
+ * so decoding them is fine). */
+static int id_cmp(const gen_t *a, uint32_t sa, const gen_t *b, uint32_t sb)
 {
-        const unsigned char *x = a->ids + a->slots[sa].idoff;
-        const unsigned char *y = b->ids + b->slots[sb].idoff;
-        size_t lx = id_enc_len(x), ly = id_enc_len(y);
-        int c = memcmp(x, y, lx < ly ? lx : ly);
-        return c ? c : (lx > ly) - (lx < ly);
+        char *x = id_decode(a->ids + a->slots[sa].idoff);
+        char *y = id_decode(b->ids + b->slots[sb].idoff);
+        int c = strcmp(x, y);
+        free(x);
+        free(y);
+        return c;
 }
 
 /* A candidate that shares an anchor: keep it if it is the same text or
@@ -486,7 +489,7 @@ static int verify(gen_t *g, uint32_t slot, void *ud)
             memcmp(e, l->self->p, l->self->len) == 0) {
                 return 0; /* never a duplicate of itself */
         }
-        if (l->bg && s->time == bt && enc_cmp(g, slot, l->bg, l->bs) >= 0) {
+        if (l->bg && s->time == bt && id_cmp(g, slot, l->bg, l->bs) >= 0) {
                 return 0; /* same second: the smaller id wins everywhere */
         }
         l->bg = g;
