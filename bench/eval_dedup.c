@@ -2,12 +2,18 @@
  * eval_dedup.c — precision and recall of the dedup processor on a labelled
  * stream built from real article text (make eval-dedup).
  *
- * Usage: eval_dedup [-s SEED] [-t THRESHOLD]... [-b] PAGES_DIR ARTICLES_FILE
+ * Usage: eval_dedup [-s SEEDS] [-t THRESHOLD]... [-b] [-o FILE] PAGES_DIR
+ *                   ARTICLES_FILE
  *   PAGES_DIR      gzipped HTML pages (../shared/data/html-eval/pages)
  *   ARTICLES_FILE  hand-written stories and follow-ups
  *                  (tests/fixtures/dedup/articles.txt)
- *   -t             run the processor with this dedup.threshold (repeatable)
+ *   -s             number of seeded streams (1..SEEDS), scores are pooled;
+ *                  default 5
+ *   -t             run the processor with this dedup.threshold (repeatable;
+ *                  default: the processor's default)
  *   -b             also run the baselines (exact Jaccard, 64-bit SimHash)
+ *   -o             write the texts of stream 1 to FILE, separated by 0x1e
+ *                  bytes (real text for bench_dedup), and exit
  *
  * The stream (deterministic for a seed):
  *   - originals: the text of the <p> elements of each page (paragraphs that
@@ -1306,13 +1312,27 @@ static void stream_free(void)
 #define MAX_METHODS 24
 
 static const char *usage = "usage: eval_dedup [-s SEEDS] [-t THRESHOLD]... "
-                           "[-b] PAGES_DIR ARTICLES_FILE\n";
+                           "[-b] [-o FILE] PAGES_DIR ARTICLES_FILE\n";
+
+static int dump_texts(const char *path)
+{
+        FILE *f = fopen(path, "wb");
+        if (!f) {
+                perror(path);
+                return 2;
+        }
+        for (int i = 0; i < ndocs; i++) {
+                fprintf(f, "%s%s", i ? "\x1e" : "", docs[i].text);
+        }
+        return fclose(f) == 0 ? 0 : 2;
+}
 
 int main(int argc, char **argv)
 {
         const char *thresholds[16];
-        int nthr = 0, baselines = 0, nseeds = 3, opt;
-        while ((opt = getopt(argc, argv, "s:t:b")) != -1) {
+        int nthr = 0, baselines = 0, nseeds = 5, opt;
+        const char *dump = NULL;
+        while ((opt = getopt(argc, argv, "s:t:bo:")) != -1) {
                 switch (opt) {
                 case 's':
                         nseeds = atoi(optarg);
@@ -1324,6 +1344,9 @@ int main(int argc, char **argv)
                         break;
                 case 'b':
                         baselines = 1;
+                        break;
+                case 'o':
+                        dump = optarg;
                         break;
                 default:
                         fputs(usage, stderr);
@@ -1357,6 +1380,9 @@ int main(int argc, char **argv)
                 rng_n = 0;
                 sites_init();
                 build_stream(nreal);
+                if (dump) {
+                        return dump_texts(dump);
+                }
                 total_docs += ndocs;
                 for (int i = 0; i < ndocs; i++) {
                         nk[docs[i].kind]++;

@@ -165,16 +165,11 @@ typedef struct sketch_s {
         int nlow;
 } sketch_t;
 
-/* Feeds one shingle (the last n <= NF_FP_SHINGLE word hashes, oldest
- * first, in ring order from `start`). */
-static void add_shingle(sketch_t *sk, const uint64_t *ring, size_t start,
-                        size_t n)
+/* Feeds one shingle: the hash of n <= NF_FP_SHINGLE word hashes, given as
+ * little-endian bytes. */
+static void add_shingle(sketch_t *sk, const unsigned char *words, size_t n)
 {
-        unsigned char b[8 * NF_FP_SHINGLE];
-        for (size_t i = 0; i < n; i++) {
-                put_le64(b + 8 * i, ring[(start + i) % NF_FP_SHINGLE]);
-        }
-        uint64_t h = XXH3_64bits(b, 8 * n);
+        uint64_t h = XXH3_64bits(words, 8 * n);
         uint64_t bin = h >> (64 - NF_FP_BINS_LOG2);
         uint64_t v = (uint32_t)h;
         if (v < sk->bins[bin]) {
@@ -201,7 +196,9 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
         XXH3_state_t st;
         unsigned char buf[4096];
         size_t nbuf = 0;
-        uint64_t ring[NF_FP_SHINGLE];
+        /* The last NF_FP_SHINGLE word hashes, written twice so that every
+         * window is contiguous: word i goes to slots i % K and i % K + K. */
+        unsigned char ring[2 * 8 * NF_FP_SHINGLE];
         sketch_t sk;
         nf_fp_tok_t tok;
         size_t w;
@@ -225,11 +222,13 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
                 memcpy(buf + nbuf, tok.word, w);
                 nbuf += w;
 
-                ring[fp->nwords % NF_FP_SHINGLE] = XXH3_64bits(tok.word, w);
+                size_t at = fp->nwords % NF_FP_SHINGLE;
+                put_le64(ring + 8 * at, XXH3_64bits(tok.word, w));
+                memcpy(ring + 8 * (at + NF_FP_SHINGLE), ring + 8 * at, 8);
                 fp->nwords++;
                 if (fp->nwords >= NF_FP_SHINGLE) {
-                        add_shingle(&sk, ring, fp->nwords % NF_FP_SHINGLE,
-                                    NF_FP_SHINGLE);
+                        /* window: the K words ending at `at` */
+                        add_shingle(&sk, ring + 8 * (at + 1), NF_FP_SHINGLE);
                         fp->nshingles++;
                 }
         }
@@ -239,7 +238,7 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
                 return;
         }
         if (fp->nwords < NF_FP_SHINGLE) { /* short text: one shingle */
-                add_shingle(&sk, ring, 0, fp->nwords);
+                add_shingle(&sk, ring, fp->nwords);
                 fp->nshingles = 1;
         }
         for (int i = 0; i < NF_FP_ANCHORS; i++) {
