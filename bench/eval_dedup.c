@@ -185,10 +185,10 @@ static uint64_t norm_hash(const char *s)
 /* Loads the <p> paragraphs of one page into a new story. */
 static void page_load(const char *path, const char *name)
 {
-        htmlDocPtr doc = htmlReadFile(path, NULL,
-                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                          HTML_PARSE_NOWARNING |
-                                          HTML_PARSE_NONET);
+        htmlDocPtr doc =
+            htmlReadFile(path, NULL,
+                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                             HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
         if (!doc) {
                 return;
         }
@@ -394,7 +394,7 @@ static int filter_stories(int nreal)
         }
         qsort(hs, nh, 8, u64_cmp);
         int kept = 0;
-        set_t *sets = calloc(nreal, sizeof(set_t));
+        set_t *sets = calloc(nreal > 0 ? (size_t)nreal : 1, sizeof(set_t));
         for (int i = 0; i < nreal; i++) {
                 story_t *st = &stories[i];
                 int o = 0;
@@ -430,9 +430,8 @@ static int filter_stories(int nreal)
                                         continue;
                                 }
                                 uint32_t in = intersect(&sets[i], &sets[k]);
-                                uint32_t lo = sets[i].n < sets[k].n
-                                                  ? sets[i].n
-                                                  : sets[k].n;
+                                uint32_t lo = sets[i].n < sets[k].n ? sets[i].n
+                                                                    : sets[k].n;
                                 ok = in < 0.2 * lo;
                         }
                         if (!ok) {
@@ -444,6 +443,9 @@ static int filter_stories(int nreal)
                 if (ok) {
                         kept++;
                 } else {
+                        for (int j = 0; j < st->np; j++) {
+                                free(st->p[j]);
+                        }
                         st->np = 0; /* unusable */
                 }
         }
@@ -458,12 +460,12 @@ static int filter_stories(int nreal)
 /* ----------------------------------------------------------------- sites */
 #define NSITES 20
 static const char *site_names[NSITES] = {
-    "Daily Ledger",      "Morning Courier",  "Valley Herald",
-    "Northern Echo",     "Metro Gazette",    "Coastal Times",
-    "Evening Post",      "Capital Wire",     "Riverside Chronicle",
-    "Lakeside Observer", "Harbour News",     "Highland Tribune",
-    "Westside Bulletin", "Union Dispatch",   "Frontier Press",
-    "Summit Daily",      "Prairie Journal",  "Bay Sentinel",
+    "Daily Ledger",      "Morning Courier", "Valley Herald",
+    "Northern Echo",     "Metro Gazette",   "Coastal Times",
+    "Evening Post",      "Capital Wire",    "Riverside Chronicle",
+    "Lakeside Observer", "Harbour News",    "Highland Tribune",
+    "Westside Bulletin", "Union Dispatch",  "Frontier Press",
+    "Summit Daily",      "Prairie Journal", "Bay Sentinel",
     "Central Register",  "Island Mirror"};
 static const char *headers[] = {
     "%s | Latest news, analysis and opinion",
@@ -487,7 +489,7 @@ static const char *footers[] = {
     "Support independent journalism: become a %s member today from just "
     "one euro a week.",
 };
-static const char *people[] = {"Anna Weiss", "Tom Baker", "Lina Costa",
+static const char *people[] = {"Anna Weiss",  "Tom Baker",   "Lina Costa",
                                "Omar Haddad", "Ruth Jensen", "Ivo Marek"};
 
 typedef struct site_s {
@@ -500,7 +502,8 @@ static site_t sites[NSITES];
 static void sites_init(void)
 {
         for (int s = 0; s < NSITES; s++) {
-                sites[s].headers = (unsigned)rndu(1u << 5) & (unsigned)rndu(1u << 5);
+                sites[s].headers =
+                    (unsigned)rndu(1u << 5) & (unsigned)rndu(1u << 5);
                 do {
                         sites[s].footers = (unsigned)rndu(1u << 7);
                 } while (__builtin_popcount(sites[s].footers) < 2 ||
@@ -603,10 +606,13 @@ enum {
         E_WORDS = 64,
         E__N = 7
 };
-static const char *edit_names[E__N] = {
-    "other site boilerplate", "rewritten headline", "headline in text",
-    "dropped paragraph",      "quote style",        "whitespace",
-    "word edits"};
+static const char *edit_names[E__N] = {"other site boilerplate",
+                                       "rewritten headline",
+                                       "headline in text",
+                                       "dropped paragraph",
+                                       "quote style",
+                                       "whitespace",
+                                       "word edits"};
 
 static char *swap_quotes(const char *s)
 {
@@ -641,8 +647,9 @@ static char *swap_quotes(const char *s)
 /* One small word edit in a random paragraph: replace, delete or insert. */
 static void word_edit(paras_t *ps, int from, int to)
 {
-        static const char *fill[] = {"also", "reportedly", "now", "however",
-                                     "on Monday", "officials said", "2024"};
+        static const char *fill[] = {"also",    "reportedly", "now",
+                                     "however", "on Monday",  "officials said",
+                                     "2024"};
         int pi = from + (int)rndu((uint32_t)(to - from));
         char *p = ps->p[pi];
         int nsp = 0;
@@ -811,9 +818,8 @@ static void make_copy(int oi, double t)
         buf_str(&title, st->title);
         if (e & E_HEADLINE) {
                 title.len = 0;
-                buf_fmt(&title, "%s: %s | %s",
-                        chance(0.5) ? "UPDATE" : "WATCH", st->title,
-                        site_names[site]);
+                buf_fmt(&title, "%s: %s | %s", chance(0.5) ? "UPDATE" : "WATCH",
+                        st->title, site_names[site]);
         }
         if (e & E_HEADTEXT) {
                 paras_insert(&ps, 0, xstrdup(title.s));
@@ -846,8 +852,9 @@ static void make_copy(int oi, double t)
  * Returns 0 when the fresh text is too short for that. */
 static int make_followup(int oi, int fresh, double t)
 {
-        sdoc_t *o = &docs[oi];
-        const story_t *st = &stories[o->story];
+        /* docs may move in doc_new(): copy what is needed from the original */
+        const story_t *st = &stories[docs[oi].story];
+        int site = docs[oi].site;
         if (stories[fresh].words < 150) {
                 return 0;
         }
@@ -871,9 +878,9 @@ static int make_followup(int oi, int fresh, double t)
         }
         sdoc_t *d = doc_new(K_FOLLOW, oi, t);
         d->story = fresh;
-        d->site = o->site;
+        d->site = site;
         if (chance(0.5)) {
-                add_boilerplate(&ps, o->site);
+                add_boilerplate(&ps, site);
                 d->has_boiler = 1;
         }
         d->title = xstrdup(stories[fresh].title);
@@ -928,7 +935,8 @@ static void build_stream(int nreal)
                 d->text = join(&d->full, "\n\n");
                 d->title = xstrdup(stories[s].title);
                 if (chance(0.25)) {
-                        sdoc_t *x = doc_new(K_EXACT, oi, t + 60 + rndu(2 * day));
+                        sdoc_t *x =
+                            doc_new(K_EXACT, oi, t + 60 + rndu(2 * day));
                         x->story = s;
                         x->text = xstrdup(docs[oi].text);
                         x->title = xstrdup(docs[oi].title);
@@ -944,8 +952,8 @@ static void build_stream(int nreal)
                 }
                 for (int f = nreal; f < nstories; f++) {
                         if (stories[f].followup_of == s) {
-                                sdoc_t *fd = doc_new(K_FOLLOW, oi,
-                                                     t + 3600 + rndu(day));
+                                sdoc_t *fd =
+                                    doc_new(K_FOLLOW, oi, t + 3600 + rndu(day));
                                 paras_t fp = {0};
                                 body_of(&fp, &stories[f]);
                                 fd->story = f;
@@ -957,7 +965,7 @@ static void build_stream(int nreal)
         }
         free(idx);
         /* `of` indexes docs before sorting: remap through ids. */
-        char (*ofid)[32] = calloc(ndocs, 32);
+        char(*ofid)[32] = calloc(ndocs, 32);
         for (int i = 0; i < ndocs; i++) {
                 if (docs[i].of >= 0) {
                         memcpy(ofid[i], docs[docs[i].of].id, 32);
@@ -993,9 +1001,9 @@ typedef struct pred_s {
 } pred_t;
 
 typedef struct score_s {
-        int tp, flagged, pos;   /* near-duplicates */
-        int etp, epos;          /* exact re-posts */
-        int fp_kind[K__N];      /* wrong flags by kind */
+        int tp, flagged, pos; /* near-duplicates */
+        int etp, epos;        /* exact re-posts */
+        int fp_kind[K__N];    /* wrong flags by kind */
         int edit_pos[E__N], edit_tp[E__N];
 } score_t;
 
@@ -1006,7 +1014,8 @@ static score_t score(const pred_t *pr)
         for (int i = 0; i < ndocs; i++) {
                 const sdoc_t *d = &docs[i];
                 int flagged = pr[i].status != 0;
-                int right = flagged && (d->kind == K_EXACT || d->kind == K_NEAR) &&
+                int right = flagged &&
+                            (d->kind == K_EXACT || d->kind == K_NEAR) &&
                             pr[i].of == d->of;
                 if (d->kind == K_EXACT) {
                         s.epos++;
@@ -1040,11 +1049,11 @@ static void print_score(const char *name, const score_t *s, double docs_s,
         double r = s->pos ? (double)s->tp / s->pos : 1;
         double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
         double er = s->epos ? (double)s->etp / s->epos : 1;
-        printf("%-44s %6.3f %6.3f %6.3f %7.3f %5d %5d %8.0f%s\n", name, p, r,
-               f, er, s->flagged - s->tp, s->pos - s->tp, docs_s,
-               target ? (p >= 0.99 && r >= 0.95 && er == 1.0 ? "  PASS"
-                                                               : "  FAIL")
-                      : "");
+        printf("%-44s %6.3f %6.3f %6.3f %7.3f %5d %5d %8.0f%s\n", name, p, r, f,
+               er, s->flagged - s->tp, s->pos - s->tp, docs_s,
+               target
+                   ? (p >= 0.99 && r >= 0.95 && er == 1.0 ? "  PASS" : "  FAIL")
+                   : "");
         if (target && !(p >= 0.99 && r >= 0.95 && er == 1.0)) {
                 all_pass = 0;
         }
@@ -1135,7 +1144,8 @@ static double run_oracle(match_fn fn, const void *arg, pred_t *pr)
                 for (int k = 0; k < nu; k++) {
                         double sim;
                         if (fn(i, uniq[k], &sim, arg)) {
-                                pr[i].status = exact[i] == exact[uniq[k]] ? 1 : 2;
+                                pr[i].status =
+                                    exact[i] == exact[uniq[k]] ? 1 : 2;
                                 pr[i].of = uniq[k];
                                 pr[i].sim = sim;
                                 break;
@@ -1245,15 +1255,15 @@ static void print_debug(const pred_t *pr)
                             pr[i].of == d->of;
                 if (pr[i].status && !right) {
                         int o = pr[i].of;
-                        printf("false %s (%s, %s, site %d%s) as %s (%s, %s, site "
-                               "%d%s): J5 %.2f est %.2f shingles %u/%u\n",
-                               d->id, kind_names[d->kind], stories[d->story].id,
-                               d->site, d->has_boiler ? "+bp" : "", docs[o].id,
-                               kind_names[docs[o].kind],
-                               stories[docs[o].story].id, docs[o].site,
-                               docs[o].has_boiler ? "+bp" : "",
-                               jaccard(&sets5[i], &sets5[o]), pr[i].sim,
-                               sets5[i].n, sets5[o].n);
+                        printf(
+                            "false %s (%s, %s, site %d%s) as %s (%s, %s, site "
+                            "%d%s): J5 %.2f est %.2f shingles %u/%u\n",
+                            d->id, kind_names[d->kind], stories[d->story].id,
+                            d->site, d->has_boiler ? "+bp" : "", docs[o].id,
+                            kind_names[docs[o].kind], stories[docs[o].story].id,
+                            docs[o].site, docs[o].has_boiler ? "+bp" : "",
+                            jaccard(&sets5[i], &sets5[o]), pr[i].sim,
+                            sets5[i].n, sets5[o].n);
                 }
                 if (d->kind != K_NEAR || right) {
                         continue;
@@ -1401,7 +1411,8 @@ int main(int argc, char **argv)
                 }
                 profile_stream();
 
-                pred_t *pr = calloc(ndocs > 0 ? (size_t)ndocs : 1, sizeof(pred_t));
+                pred_t *pr =
+                    calloc(ndocs > 0 ? (size_t)ndocs : 1, sizeof(pred_t));
                 nm = 0;
                 for (int t = 0; t < nthr; t++, nm++) {
                         double rate = run_processor(thresholds[t], pr);
@@ -1418,7 +1429,8 @@ int main(int argc, char **argv)
                 }
                 for (size_t i = 0; baselines && i < sizeof(js) / sizeof(js[0]);
                      i++, nm++) {
-                        secs[nm] += ndocs / run_oracle(match_jaccard, &js[i], pr);
+                        secs[nm] +=
+                            ndocs / run_oracle(match_jaccard, &js[i], pr);
                         score_t s = score(pr);
                         score_add(&sums[nm], &s);
                         snprintf(names[nm], sizeof(names[nm]),
@@ -1427,7 +1439,8 @@ int main(int argc, char **argv)
                                  js[i].c <= 1 ? " or containment >= 0.8" : "");
                 }
                 if (baselines) {
-                        secs[nm] += ndocs / run_oracle(match_simhash, &simhash_h, pr);
+                        secs[nm] +=
+                            ndocs / run_oracle(match_simhash, &simhash_h, pr);
                         score_t s = score(pr);
                         score_add(&sums[nm], &s);
                         snprintf(names[nm], sizeof(names[nm]),
@@ -1442,7 +1455,8 @@ int main(int argc, char **argv)
                "streams, %d documents:",
                nreal, kept, nstories - nreal, nseeds, total_docs);
         for (int k = 0; k < K__N; k++) {
-                printf(" %s %d%s", kind_names[k], nk[k], k + 1 < K__N ? "," : "\n");
+                printf(" %s %d%s", kind_names[k], nk[k],
+                       k + 1 < K__N ? "," : "\n");
         }
         print_profile();
         printf("\n%-48s %6s %6s %6s %7s %5s %5s %8s\n", "method", "nearP",

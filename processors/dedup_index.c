@@ -408,8 +408,8 @@ static gen_t *find_id(const nf_dedup_index_t *idx, const enc_id_t *e,
         for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
                 gen_t *g = idx->gens[i];
                 if (g) {
-                        __builtin_prefetch(&g->ids_tab.c[cell_pos(&g->ids_tab,
-                                                                  e->key)]);
+                        __builtin_prefetch(
+                            &g->ids_tab.c[cell_pos(&g->ids_tab, e->key)]);
                 }
         }
         for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
@@ -509,7 +509,8 @@ static int lookup(nf_dedup_index_t *idx, const nf_fingerprint_t *fp,
                 gen_t *g = idx->gens[i];
                 for (int a = 0; g && a < NF_FP_ANCHORS; a++) {
                         __builtin_prefetch(
-                            &g->anchors.c[cell_pos(&g->anchors, fp->anchor[a])]);
+                            &g->anchors
+                                 .c[cell_pos(&g->anchors, fp->anchor[a])]);
                 }
         }
         int capped = 0;
@@ -520,8 +521,9 @@ static int lookup(nf_dedup_index_t *idx, const nf_fingerprint_t *fp,
                 for (int i = 0; i < NF_DEDUP_GENERATIONS; i++) {
                         gen_t *g = idx->gens[i];
                         if (g) {
-                                capped |= cell_each(g, &g->anchors, fp->anchor[a],
-                                                    MAX_PER_ANCHOR, verify, &l);
+                                capped |=
+                                    cell_each(g, &g->anchors, fp->anchor[a],
+                                              MAX_PER_ANCHOR, verify, &l);
                         }
                 }
         }
@@ -614,8 +616,7 @@ static void add(nf_dedup_index_t *idx, const enc_id_t *e,
 
 nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
                                        size_t id_len,
-                                       const nf_fingerprint_t *fp,
-                                       uint32_t now,
+                                       const nf_fingerprint_t *fp, uint32_t now,
                                        const nf_dedup_policy_t *policy,
                                        nf_dedup_match_t *m)
 {
@@ -638,9 +639,9 @@ nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
         return r;
 }
 
-int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id,
-                          size_t id_len, const nf_fingerprint_t *fp,
-                          uint32_t first_seen, uint32_t now)
+int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id, size_t id_len,
+                          const nf_fingerprint_t *fp, uint32_t first_seen,
+                          uint32_t now)
 {
         first_seen = first_seen ? first_seen : 1;
         now = now ? now : 1;
@@ -659,8 +660,7 @@ int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id,
         return r;
 }
 
-int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id,
-                          size_t id_len)
+int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id, size_t id_len)
 {
         enc_id_t e;
         uint32_t slot;

@@ -5,11 +5,13 @@
  * without scanning.
  *
  * Layout. Documents live in NF_DEDUP_GENERATIONS generations, each holding
- * up to max_docs / GENERATIONS documents in flat arrays (first-seen time,
- * 32 bits of the exact hash, the signature, the id in a compact arena). Each generation has one open-addressing table for the
- * MinHash anchors (NF_FP_ANCHORS keys per document) and one for ids; a 32-bit
- * cell holds the document's slot plus tag bits of the key, so the tables cost
- * 4 bytes / 0.8 load per key and store no key.
+ * up to max_docs / GENERATIONS documents: a slot record each (first-seen
+ * time, 32 bits of the exact hash, the signature, the offset of its id in
+ * a compact arena: hash-like ids and UUIDs are packed to half size). Each
+ * generation has one open-addressing table for the MinHash anchors
+ * (NF_FP_ANCHORS keys per document) and one for ids; a 32-bit cell holds
+ * the document's slot plus tag bits of the key, so the tables cost 4 bytes
+ * / 0.8 load per key and store no key. About 93 bytes per document in all.
  * New documents go to the newest generation.
  *
  * Eviction. Because the tables store no keys, entries are never deleted one
@@ -24,6 +26,9 @@
  *
  * Lookups probe ANCHORS x GENERATIONS places; each candidate is verified
  * with the signatures (Jaccard estimate, nf_fp_jaccard()) before it counts.
+ * At most 64 candidates per anchor and generation are verified (the oldest
+ * first), so an anchor shared by thousands of documents — boilerplate left
+ * in by clean — costs a bounded time; such lookups are counted as `capped`.
  *
  * Not thread-safe: the dedup processor serialises calls with its mutex.
  * Times are unix seconds; 0 is stored as 1 (0 marks a removed entry).
@@ -50,10 +55,10 @@ typedef struct nf_dedup_policy_s {
 } nf_dedup_policy_t;
 
 typedef struct nf_dedup_match_s {
-        int exact;          /* 1: same normalised text */
-        double similarity;  /* 1.0 when exact, else the Jaccard estimate */
+        int exact;         /* 1: same normalised text */
+        double similarity; /* 1.0 when exact, else the Jaccard estimate */
         uint32_t first_seen;
-        char *id;           /* the matched document's id; caller frees */
+        char *id; /* the matched document's id; caller frees */
 } nf_dedup_match_t;
 
 typedef struct nf_dedup_index_stats_s {
@@ -61,7 +66,7 @@ typedef struct nf_dedup_index_stats_s {
         uint64_t bytes;     /* bytes allocated by the index */
         uint64_t evicted;   /* entries dropped because the index was full */
         uint64_t expired;   /* entries dropped because they left the window */
-        uint64_t capped;    /* lookups that stopped verifying candidates */
+        uint64_t capped;    /* lookups that hit the per-anchor limit */
 } nf_dedup_index_stats_t;
 
 /*
@@ -91,8 +96,7 @@ typedef enum {
  */
 nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
                                        size_t id_len,
-                                       const nf_fingerprint_t *fp,
-                                       uint32_t now,
+                                       const nf_fingerprint_t *fp, uint32_t now,
                                        const nf_dedup_policy_t *policy,
                                        nf_dedup_match_t *m);
 
@@ -102,13 +106,12 @@ nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,
  * window ending at now (returns 2). Returns 0 when added. First drops what
  * has expired and, when full, the oldest generation.
  */
-int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id,
-                          size_t id_len, const nf_fingerprint_t *fp,
-                          uint32_t first_seen, uint32_t now);
+int nf_dedup_index_insert(nf_dedup_index_t *idx, const char *id, size_t id_len,
+                          const nf_fingerprint_t *fp, uint32_t first_seen,
+                          uint32_t now);
 
 /* Removes the entry with this id (a tombstone). Returns 1 if one was live. */
-int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id,
-                          size_t id_len);
+int nf_dedup_index_remove(nf_dedup_index_t *idx, const char *id, size_t id_len);
 
 /* Drops generations whose documents have all left the window. */
 void nf_dedup_index_expire(nf_dedup_index_t *idx, uint32_t now);

@@ -33,10 +33,10 @@ static const unsigned char ascii_fold[128] = {
 /* Scripts written without spaces between words: each letter is a word. */
 static int is_single_char_word(utf8proc_int32_t cp)
 {
-        return (cp >= 0x0E00 && cp <= 0x0E7F) ||   /* Thai */
-               (cp >= 0x2E80 && cp <= 0xA4CF) ||   /* CJK, kana, Yi */
-               (cp >= 0xF900 && cp <= 0xFAFF) ||   /* CJK compatibility */
-               (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions */
+        return (cp >= 0x0E00 && cp <= 0x0E7F) || /* Thai */
+               (cp >= 0x2E80 && cp <= 0xA4CF) || /* CJK, kana, Yi */
+               (cp >= 0xF900 && cp <= 0xFAFF) || /* CJK compatibility */
+               (cp >= 0x20000 && cp <= 0x3FFFF); /* CJK extensions */
 }
 
 static int is_word_cp(utf8proc_int32_t cp)
@@ -113,8 +113,7 @@ size_t nf_fp_tok_next(nf_fp_tok_t *tok)
         return n;
 }
 
-size_t nf_fp_normalise(const char *text, size_t len, char *out,
-                       size_t out_size)
+size_t nf_fp_normalise(const char *text, size_t len, char *out, size_t out_size)
 {
         nf_fp_tok_t tok;
         size_t total = 0, w;
@@ -189,7 +188,6 @@ static void add_shingle(sketch_t *sk, const unsigned char *words, size_t n)
         }
         sk->low[i] = h;
 }
-
 
 void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
 {
@@ -271,7 +269,8 @@ double nf_fp_jaccard(const uint8_t *a, const uint8_t *b)
                 /* popcount without -mpopcnt (SWAR, Hacker's Delight 5-1) */
                 x ^= y;
                 x -= (x >> 1) & 0x5555555555555555ULL;
-                x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+                x = (x & 0x3333333333333333ULL) +
+                    ((x >> 2) & 0x3333333333333333ULL);
                 x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
                 same -= (int)((x * 0x0101010101010101ULL) >> 56);
         }

@@ -19,7 +19,7 @@
  * with optimal densification (Shrivastava 2017) over word NF_FP_SHINGLE-
  * shingles. Each shingle is hashed once (XXH3-64 of its word hashes); its
  * top bits choose one of NF_FP_BINS bins, its low 32 bits compete for the
- * bin's minimum; the 128 bin minima give
+ * bin's minimum; the 256 bin minima give
  *   - sig[]: one bit per bin (b-bit MinHash with b = 1, Li & König 2010).
  *     Two sketches agree on a bit with probability (1 + J) / 2, which gives
  *     the Jaccard estimate used to verify candidates: 256 bits estimate
@@ -74,7 +74,7 @@ typedef struct nf_fingerprint_s {
  */
 typedef struct nf_fp_tok_s {
         const unsigned char *p, *end;
-        size_t len;                   /* bytes in word, no NUL */
+        size_t len;                      /* bytes in word, no NUL */
         char word[NF_FP_WORD_MAX + 128]; /* slack for one decomposed char */
 } nf_fp_tok_t;
 

@@ -99,11 +99,12 @@ static char *syndicated(const char *text)
                         last = p;
                 }
         }
-        sprintf(s,
-                "Valley Herald | Latest news\n\n%.*s\n\nSubscribe to the Valley "
-                "Herald newsletter for the day's top stories.\n\nCopyright 2024 "
-                "Valley Herald. All rights reserved.",
-                (int)(last - text), text);
+        sprintf(
+            s,
+            "Valley Herald | Latest news\n\n%.*s\n\nSubscribe to the Valley "
+            "Herald newsletter for the day's top stories.\n\nCopyright 2024 "
+            "Valley Herald. All rights reserved.",
+            (int)(last - text), text);
         return s;
 }
 
@@ -334,9 +335,9 @@ static void test_restart_from_state_records(void **state)
         void *b = make("mark", NULL);
         char err[256];
         for (int i = 0; i < nrec; i++) {
-                assert_int_equal(
-                    nf_processor_dedup.apply_state(b, &recs[i], err, sizeof(err)),
-                    0);
+                assert_int_equal(nf_processor_dedup.apply_state(
+                                     b, &recs[i], err, sizeof(err)),
+                                 0);
         }
         for (int i = 0; i < n; i++) {
                 result_t r = run(b, ids[i], texts[i]);
@@ -367,10 +368,11 @@ static void test_two_instances_share_state(void **state)
         result_t ra = run(a, "from-a", text);
         assert_int_equal(ra.nrecords, 1);
         /* the stage publishes A's record; both instances read it back */
-        assert_int_equal(nf_processor_dedup.apply_state(b, &ra.rec, err, sizeof(err)),
-                         0);
-        assert_int_equal(nf_processor_dedup.apply_state(a, &ra.rec, err, sizeof(err)),
-                         0); /* A's own echo: changes nothing */
+        assert_int_equal(
+            nf_processor_dedup.apply_state(b, &ra.rec, err, sizeof(err)), 0);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(a, &ra.rec, err, sizeof(err)),
+            0); /* A's own echo: changes nothing */
         fake_now += 10;
         result_t rb = run(b, "at-b", copy);
         assert_int_equal(rb.status, NF_DEDUP_NEAR_DUPLICATE);
@@ -405,7 +407,8 @@ static void test_state_record_format(void **state)
         assert_int_equal(r.rec.key_len, 6);
         assert_memory_equal(r.rec.key, "chip-1", 6);
         const unsigned char *v = (const unsigned char *)r.rec.value;
-        assert_int_equal(r.rec.value_len, 14 + 4 * NF_FP_ANCHORS + NF_FP_SIG_BYTES);
+        assert_int_equal(r.rec.value_len,
+                         14 + 4 * NF_FP_ANCHORS + NF_FP_SIG_BYTES);
         assert_int_equal(v[0], 1); /* version */
         assert_int_equal(v[1], 0); /* flags */
         assert_int_equal(le(v + 2, 4), T0 + 12345);
@@ -415,7 +418,8 @@ static void test_state_record_format(void **state)
         for (int a = 0; a < NF_FP_ANCHORS; a++) {
                 assert_int_equal(le(v + 14 + 4 * a, 4), fp.anchor[a]);
         }
-        assert_memory_equal(v + 14 + 4 * NF_FP_ANCHORS, fp.sig, NF_FP_SIG_BYTES);
+        assert_memory_equal(v + 14 + 4 * NF_FP_ANCHORS, fp.sig,
+                            NF_FP_SIG_BYTES);
         rec_free(&r);
         nf_processor_dedup.destroy(self);
 }
@@ -430,21 +434,21 @@ static void test_bad_and_tombstone_records(void **state)
         /* wrong length, wrong version, no key */
         nf_record_t bad = r.rec;
         bad.value_len = 10;
-        assert_int_equal(nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)),
-                         -1);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)), -1);
         assert_non_null(strstr(err, "\"x\""));
         bad = r.rec;
         ((unsigned char *)bad.value)[0] = 9;
-        assert_int_equal(nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)),
-                         -1);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)), -1);
         assert_non_null(strstr(err, "version 9"));
         bad.key_len = 0;
-        assert_int_equal(nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)),
-                         -1);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(self, &bad, err, sizeof(err)), -1);
         /* tombstone: the document is forgotten */
         nf_record_t tomb = {r.rec.key, r.rec.key_len, NULL, 0};
-        assert_int_equal(nf_processor_dedup.apply_state(self, &tomb, err, sizeof(err)),
-                         0);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(self, &tomb, err, sizeof(err)), 0);
         result_t again = run(self, "y", text);
         assert_int_equal(again.status, NF_DEDUP_UNIQUE);
         rec_free(&again);
@@ -528,8 +532,9 @@ static void test_window_uses_clock(void **state)
         result_t old = run(other, "stale", story("rail-strike"));
         fake_now = T0 + 20000;
         char err[256];
-        assert_int_equal(nf_processor_dedup.apply_state(self, &old.rec, err, sizeof(err)),
-                         0);
+        assert_int_equal(
+            nf_processor_dedup.apply_state(self, &old.rec, err, sizeof(err)),
+            0);
         json_t *st = nf_processor_dedup.stats(self);
         assert_int_equal(json_int(st, "state_ignored"), 1);
         json_decref(st);
@@ -552,8 +557,8 @@ static void *worker(void *arg)
                 int k = w->base + i;
                 snprintf(id, sizeof(id), "t%d", k);
                 snprintf(text, sizeof(text),
-                         "story %d about item%d and thing%d in place%d", k, k * 3,
-                         k * 7, k * 11);
+                         "story %d about item%d and thing%d in place%d", k,
+                         k * 3, k * 7, k * 11);
                 result_t r = run(w->self, id, text);
                 rec_free(&r);
                 if (i % 2 == 0) { /* a re-post */

@@ -41,8 +41,8 @@ static nf_fingerprint_t text_fp(unsigned n, int variant)
 static nf_dedup_index_t *new_index(uint64_t max_docs, uint32_t window)
 {
         char err[256];
-        nf_dedup_index_t *idx = nf_dedup_index_new(max_docs, window, err,
-                                                   sizeof(err));
+        nf_dedup_index_t *idx =
+            nf_dedup_index_new(max_docs, window, err, sizeof(err));
         assert_non_null(idx);
         return idx;
 }
@@ -52,8 +52,8 @@ static nf_dedup_result_t check(nf_dedup_index_t *idx, const char *id,
                                char **of, double *sim)
 {
         nf_dedup_match_t m = {0};
-        nf_dedup_result_t r = nf_dedup_index_check(idx, id, strlen(id), fp, now,
-                                                   &policy, &m);
+        nf_dedup_result_t r =
+            nf_dedup_index_check(idx, id, strlen(id), fp, now, &policy, &m);
         if (of) {
                 *of = r == NF_DEDUP_MATCHED ? m.id : NULL;
         } else if (r == NF_DEDUP_MATCHED) {
@@ -71,8 +71,8 @@ static void test_new_rejects_bad_arguments(void **state)
         char err[256] = "";
         assert_null(nf_dedup_index_new(0, WEEK, err, sizeof(err)));
         assert_non_null(strstr(err, "max documents"));
-        assert_null(nf_dedup_index_new((uint64_t)NF_DEDUP_MAX_DOCS + 1, WEEK, err,
-                                       sizeof(err)));
+        assert_null(nf_dedup_index_new((uint64_t)NF_DEDUP_MAX_DOCS + 1, WEEK,
+                                       err, sizeof(err)));
         assert_null(nf_dedup_index_new(100, 0, err, sizeof(err)));
         assert_non_null(strstr(err, "window"));
         nf_dedup_index_destroy(NULL);
@@ -88,7 +88,8 @@ static void test_exact_near_known_added(void **state)
         double sim;
         assert_int_equal(check(idx, "a", &a, T0, NULL, NULL), NF_DEDUP_ADDED);
         /* the same id again: itself, whatever the text */
-        assert_int_equal(check(idx, "a", &a, T0 + 5, NULL, NULL), NF_DEDUP_KNOWN);
+        assert_int_equal(check(idx, "a", &a, T0 + 5, NULL, NULL),
+                         NF_DEDUP_KNOWN);
         assert_int_equal(check(idx, "a", &other, T0 + 5, NULL, NULL),
                          NF_DEDUP_KNOWN);
         /* another id, same text: exact */
@@ -134,7 +135,8 @@ static void test_short_texts_match_only_exactly(void **state)
         nf_fingerprint("storm warnings", 14, &b);
         assert_int_equal(check(idx, "s1", &a, T0, NULL, NULL), NF_DEDUP_ADDED);
         assert_int_equal(check(idx, "s2", &b, T0, NULL, NULL), NF_DEDUP_ADDED);
-        assert_int_equal(check(idx, "s3", &a, T0, NULL, NULL), NF_DEDUP_MATCHED);
+        assert_int_equal(check(idx, "s3", &a, T0, NULL, NULL),
+                         NF_DEDUP_MATCHED);
         nf_dedup_index_destroy(idx);
 }
 
@@ -142,14 +144,15 @@ static void test_earliest_first_seen_wins(void **state)
 {
         (void)state;
         nf_dedup_index_t *idx = new_index(1000, WEEK);
-        nf_fingerprint_t a = text_fp(3, 0), b = text_fp(3, 1), c = text_fp(3, 2);
+        nf_fingerprint_t a = text_fp(3, 0), b = text_fp(3, 1),
+                         c = text_fp(3, 2);
         char *of;
         /* "late" indexed first but first seen later than "early" (applied
          * from another instance's state record) */
-        assert_int_equal(nf_dedup_index_insert(idx, "late", 4, &a, T0 + 100, T0 + 100),
-                         0);
-        assert_int_equal(nf_dedup_index_insert(idx, "early", 5, &b, T0 + 50, T0 + 100),
-                         0);
+        assert_int_equal(
+            nf_dedup_index_insert(idx, "late", 4, &a, T0 + 100, T0 + 100), 0);
+        assert_int_equal(
+            nf_dedup_index_insert(idx, "early", 5, &b, T0 + 50, T0 + 100), 0);
         assert_int_equal(check(idx, "q", &c, T0 + 200, &of, NULL),
                          NF_DEDUP_MATCHED);
         assert_string_equal(of, "early");
@@ -157,7 +160,8 @@ static void test_earliest_first_seen_wins(void **state)
         /* same second: the smaller id, whatever the insertion order */
         nf_dedup_index_t *idx2 = new_index(1000, WEEK);
         assert_int_equal(nf_dedup_index_insert(idx2, "zeta", 4, &a, T0, T0), 0);
-        assert_int_equal(nf_dedup_index_insert(idx2, "alpha", 5, &a, T0, T0), 0);
+        assert_int_equal(nf_dedup_index_insert(idx2, "alpha", 5, &a, T0, T0),
+                         0);
         assert_int_equal(check(idx2, "q", &a, T0, &of, NULL), NF_DEDUP_MATCHED);
         assert_string_equal(of, "alpha");
         free(of);
@@ -174,8 +178,8 @@ static void test_insert_is_idempotent(void **state)
         assert_int_equal(nf_dedup_index_insert(idx, "x", 1, &a, T0, T0), 1);
         assert_int_equal(check(idx, "x", &a, T0, NULL, NULL), NF_DEDUP_KNOWN);
         /* older than the window: ignored */
-        assert_int_equal(nf_dedup_index_insert(idx, "old", 3, &a, T0 - WEEK, T0),
-                         2);
+        assert_int_equal(
+            nf_dedup_index_insert(idx, "old", 3, &a, T0 - WEEK, T0), 2);
         nf_dedup_index_stats_t st;
         nf_dedup_index_stats(idx, &st);
         assert_int_equal(st.documents, 1);
@@ -260,9 +264,9 @@ static void test_ids_round_trip(void **state)
         const char *ids[] = {
             "u0123456789abcdef0123456789abcdef", /* ensure_id: packed */
             "t00ff",
-            "0123456789",                         /* digits: packed */
-            "12345",                              /* odd: raw */
-            "ABCDEF12",                           /* upper case: raw */
+            "0123456789",                           /* digits: packed */
+            "12345",                                /* odd: raw */
+            "ABCDEF12",                             /* upper case: raw */
             "123e4567-e89b-12d3-a456-426614174000", /* UUID */
             "123E4567-E89B-12D3-A456-426614174000", /* upper UUID: raw */
             "https://example.org/news/1?x=\xc3\xa9",
