@@ -33,9 +33,6 @@ const nf_conf_key_t nf_stage_keys[] = {
      "Processor chain, in order (default: every processor, clean,dedup,tag)"},
     {"processing.guarantee", NF_CONF_ENUM, "at_least_once", "at_least_once",
      0, 0, "Delivery guarantee"},
-    {"dedup.action", NF_CONF_ENUM, "drop", "drop,mark", 0, 0,
-     "drop: duplicates are not published (counted); mark: published with "
-     "dedup.status set"},
     {"dedup.state.topic", NF_CONF_STRING, NULL, NULL, 0, 0,
      "Compacted topic sharing the dedup index between instances; unset = "
      "each instance dedups only what it sees"},
