@@ -16,10 +16,10 @@
 #   tests/tools/*.c           -> test drivers (link Kafka + core)
 #   bench/*.c                 -> benchmark / evaluation programs
 
-PKGS      := rdkafka jansson libpcre2-8 libutf8proc libxxhash libxml-2.0 libexttextcat libmicrohttpd
+PKGS      := rdkafka jansson libpcre2-8 libutf8proc libxxhash libxml-2.0 libexttextcat libmicrohttpd zlib
 TEST_PKGS := cmocka
 DEB_PKGS  := build-essential pkg-config librdkafka-dev libjansson-dev libpcre2-dev \
-             libutf8proc-dev libxxhash-dev libxml2-dev libexttextcat-dev libmicrohttpd-dev \
+             libutf8proc-dev libxxhash-dev libxml2-dev libexttextcat-dev libmicrohttpd-dev zlib1g-dev \
              libcmocka-dev kcat iso-codes python3 python3-yaml valgrind clang libclang-rt-dev
 
 CC      ?= cc
@@ -58,6 +58,8 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: fuzz fuzz-build
+# Keep object files of bench, test and fuzz programs between runs.
+.SECONDARY:
 .PHONY: all deps test unit-test integration-test demo bench clean format format-check \
         eval-html eval-dedup eval-tag check-deps deploy-check
 all: $(BUILD)/newsflow $(if $(wildcard stage/kafka_mock.c),$(BUILD)/kafka-mock)
