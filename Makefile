@@ -68,6 +68,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# clean_rules.c builds deploy/rules/boilerplate.txt into the binary (.incbin),
+# which -MMD cannot see.
+$(BUILD)/processors/clean_rules.o: deploy/rules/boilerplate.txt
+
 $(BUILD)/libnewsflow.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
