@@ -269,7 +269,7 @@ if command -v valgrind >/dev/null; then
         head -200 "$W/text.jsonl" >"$W/ir-text.jsonl"
         head -50 "$W/html.jsonl" >"$W/ir-html.jsonl"
         ir_of() { # callgrind file, function pattern -> inclusive Ir
-                callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+                callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
                         awk -v f="$2" '$0 ~ f {gsub(",", "", $1); print $1; exit}'
         }
         valgrind --tool=callgrind --callgrind-out-file="$W/cg.text" "$NF" process \
