@@ -33,6 +33,10 @@ const nf_conf_key_t nf_stage_keys[] = {
      "Processor chain, in order (default: every processor, clean,dedup,tag)"},
     {"processing.guarantee", NF_CONF_ENUM, "at_least_once", "at_least_once",
      0, 0, "Delivery guarantee"},
+    {"workers", NF_CONF_INT, "1", NULL, 1, 64,
+     "run: processing threads (decode, chain, encode) in one instance; a "
+     "partition always goes to the same thread, so per-partition order is "
+     "kept; Kafka clients and offsets stay on the run loop's thread"},
     {"dedup.state.topic", NF_CONF_STRING, NULL, NULL, 0, 0,
      "Compacted topic sharing the dedup index between instances; unset = "
      "each instance dedups only what it sees"},
