@@ -74,9 +74,14 @@ nf_reader_t *nf_reader_new(rd_kafka_conf_t *rkc, const char *topic,
         }
         r->topic = strdup(topic);
         char msg[512];
-        /* No group: assign() works without one, and with auto-commit off
-         * nothing is ever committed. */
+        /* assign() needs a group.id in librdkafka 2.0 ("Unknown group"),
+         * but with explicit start offsets, auto-commit off and no commit
+         * call the group is never joined and nothing is committed. */
+        char group[64];
+        snprintf(group, sizeof(group), "newsflow.reader.%s", topic);
+        rd_kafka_conf_set(rkc, "group.id", group, NULL, 0);
         rd_kafka_conf_set(rkc, "enable.auto.commit", "false", NULL, 0);
+        rd_kafka_conf_set(rkc, "enable.auto.offset.store", "false", NULL, 0);
         rd_kafka_conf_set(rkc, "enable.partition.eof", "false", NULL, 0);
         r->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rkc, msg, sizeof(msg));
         if (!r->rk) {

@@ -234,6 +234,19 @@ char *nf_metrics_render(nf_stats_t *s)
                 fprintf(fp, "newsflow_dedup_index_documents %lld\n",
                         (long long)docs);
         }
+        int64_t restore = atomic_load(&s->state_restore_ms);
+        if (restore >= 0) {
+                family(fp, "newsflow_dedup_state_restore_seconds", "gauge",
+                       "Time the dedup state topic took to restore at start");
+                fprintf(fp, "newsflow_dedup_state_restore_seconds %.3f\n",
+                        (double)restore / 1000.0);
+                int64_t lag = atomic_load(&s->state_lag_ms);
+                family(fp, "newsflow_dedup_state_lag_seconds", "gauge",
+                       "Age of the last dedup state record when applied "
+                       "(delay between instances)");
+                fprintf(fp, "newsflow_dedup_state_lag_seconds %.3f\n",
+                        lag < 0 ? 0.0 : (double)lag / 1000.0);
+        }
         render_processors(fp, s->chain);
 
         if (fclose(fp) != 0 || !buf) {

@@ -645,6 +645,10 @@ static int state_restore(run_t *r, char *errstr, size_t errstr_size)
         r->state = nf_state_restore(r->conf, r->state_topic, r->chain,
                                     &run_flag, errstr,
                                     errstr_size);
+        if (r->state) {
+                atomic_store(&r->stats.state_restore_ms,
+                             nf_state_restore_ms(r->state));
+        }
         return r->state ? 0 : -1;
 }
 
@@ -683,7 +687,10 @@ static void loop(run_t *r)
                 if (r->state) {
                         /* What other instances learned since the last turn;
                          * bounded so that input keeps flowing. */
-                        nf_state_tail(r->state, 1000);
+                        if (nf_state_tail(r->state, 1000) > 0) {
+                                atomic_store(&r->stats.state_lag_ms,
+                                             nf_state_lag_ms(r->state));
+                        }
                 }
                 collect(r);
                 outbox_send(r);

@@ -15,7 +15,7 @@
 struct nf_state_s {
         nf_reader_t *reader;
         nf_chain_t *chain;
-        int64_t applied, bad, restore_ms;
+        int64_t applied, bad, restore_ms, lag_ms;
 };
 
 static int64_t now_ms(void)
@@ -63,11 +63,16 @@ nf_state_t *nf_state_restore(const nf_conf_t *conf, const char *topic,
         if (!rkc) {
                 return NULL;
         }
+        /* The state reader's fetch wait bounds how late another instance's
+         * fingerprint arrives here (the cross-instance delay): keep it short;
+         * an idle fetch every 100 ms costs the broker little. */
+        rd_kafka_conf_set(rkc, "fetch.wait.max.ms", "100", NULL, 0);
         nf_state_t *s = calloc(1, sizeof(*s));
         if (!s) {
                 abort();
         }
         s->chain = chain;
+        s->lag_ms = -1;
         int64_t t0 = now_ms();
         /* rkc is owned by the reader from here, even on failure */
         s->reader = nf_reader_new(rkc, topic, NF_READER_BEGINNING, 30000,
@@ -126,10 +131,22 @@ int nf_state_tail(nf_state_t *s, int max)
         int n = 0;
         rd_kafka_message_t *rkm;
         while (n < max && (rkm = nf_reader_next(s->reader, 0)) != NULL) {
+                int64_t ts = rd_kafka_message_timestamp(rkm, NULL);
+                if (ts > 0) {
+                        struct timespec now;
+                        clock_gettime(CLOCK_REALTIME, &now);
+                        s->lag_ms = (int64_t)now.tv_sec * 1000 +
+                                    now.tv_nsec / 1000000 - ts;
+                }
                 apply(s, rkm);
                 n++;
         }
         return n;
+}
+
+int64_t nf_state_lag_ms(const nf_state_t *s)
+{
+        return s->lag_ms;
 }
 
 int64_t nf_state_applied(const nf_state_t *s)

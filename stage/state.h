@@ -37,6 +37,10 @@ nf_state_t *nf_state_restore(const nf_conf_t *conf, const char *topic,
  * Returns the number applied. */
 int nf_state_tail(nf_state_t *s, int max);
 
+/* Age in ms (wall clock minus the record's timestamp) of the last record
+ * applied by nf_state_tail(), or -1 before the first. */
+int64_t nf_state_lag_ms(const nf_state_t *s);
+
 /* Records applied in total, and the restore's duration in ms. */
 int64_t nf_state_applied(const nf_state_t *s);
 int64_t nf_state_restore_ms(const nf_state_t *s);

@@ -13,6 +13,8 @@ void nf_stats_init(nf_stats_t *s)
         memset(s, 0, sizeof(*s));
         pthread_mutex_init(&s->lock, NULL);
         atomic_store(&s->dedup_index_documents, -1);
+        atomic_store(&s->state_restore_ms, -1);
+        atomic_store(&s->state_lag_ms, -1);
 }
 
 static void lag_free(nf_stats_lag_t *lag, size_t n)

@@ -72,6 +72,12 @@ typedef struct nf_stats_s {
 
         /* From the processors' stats(), by nf_stats_update_from_chain(). */
         atomic_int_fast64_t dedup_index_documents; /* -1: not exported */
+        /* The dedup state topic (-1 until restored): how long the restore
+         * took, and how old the last state record was when this instance
+         * applied it (producer timestamp to apply: the cross-instance
+         * delay). */
+        atomic_int_fast64_t state_restore_ms;
+        atomic_int_fast64_t state_lag_ms;
         struct {
                 char name[64];
                 uint64_t n;
