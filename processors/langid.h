@@ -35,8 +35,22 @@ void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
  * max_bytes are used, cut at a character boundary). Writes the code into
  * out (NUL-terminated) and returns 0, or returns -1 when the text is too
  * short (under 20 bytes) or matches no model well enough.
+ *
+ * First pass: the words of the sample are looked up in the stopword lists
+ * of html_stopwords.h (en de fr es it nl pt pl). When there are at least 20
+ * words, one language's stopwords make at least a quarter of them and it
+ * has at least 3x the hits of the runner-up, that language is the answer
+ * (about 15x cheaper than the n-gram classifier). Otherwise, the answer is
+ * nf_langid_detect_ngram()'s. On the html-eval pages, the tag eval sets and
+ * generated articles the two agree with the n-gram answer alone on
+ * (see the langid commit message for the measurement).
  */
 int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
                      size_t max_bytes, char *out, size_t out_size);
+
+/* The same as nf_langid_detect() with libexttextcat alone (no stopword
+ * pass): the identifier of record, and the reference for evaluations. */
+int nf_langid_detect_ngram(nf_langid_t *li, const char *text, size_t len,
+                           size_t max_bytes, char *out, size_t out_size);
 
 #endif
