@@ -8,8 +8,8 @@
  *   "title"); any other FILE: its whole content is one text.
  *   -c  model list for the new path's fallback (default: all models)
  *   -v  print every text where the answers differ
- * Prints: texts, agreement, how many the stopword pass answered, and the
- * instructions are measured separately (callgrind), not here.
+ * Prints the number of texts, how many get the same answer, and on how
+ * many the fallback list alone (-c) differs from all models.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -76,7 +76,8 @@ int main(int argc, char **argv)
                 } else if (opt == 'v') {
                         verbose = 1;
                 } else {
-                        fprintf(stderr, "usage: eval_langid [-c CONF] [-b BYTES] [-v] FILE...\n");
+                        fprintf(stderr, "usage: eval_langid [-c CONF] [-b "
+                                        "BYTES] [-v] FILE...\n");
                         return 2;
                 }
         }
@@ -97,9 +98,11 @@ int main(int argc, char **argv)
                         while (f && getline(&line, &cap, f) > 0) {
                                 ln++;
                                 json_t *j = json_loads(line, 0, NULL);
-                                const char *t = json_string_value(json_object_get(j, "text"));
+                                const char *t = json_string_value(
+                                    json_object_get(j, "text"));
                                 if (!t) {
-                                        t = json_string_value(json_object_get(j, "title"));
+                                        t = json_string_value(
+                                            json_object_get(j, "title"));
                                 }
                                 char where[512];
                                 snprintf(where, sizeof(where), "%s:%d", p, ln);

@@ -23,8 +23,8 @@ struct nf_langid_s {
         void *tc; /* textcat handle; read-only once loaded */
 };
 
-nf_langid_t *nf_langid_new(const char *conf, const char *datadir,
-                           char *errstr, size_t errstr_size)
+nf_langid_t *nf_langid_new(const char *conf, const char *datadir, char *errstr,
+                           size_t errstr_size)
 {
         char confpath[4096], prefix[4096];
         if (!datadir || !*datadir) {
@@ -88,7 +88,8 @@ static size_t count_stopwords(const char *t, size_t len,
                 size_t adv = 1;
                 int letter;
                 if (c < 0x80) {
-                        letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                        letter =
+                            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                 } else if (c == 0xC2 || (c == 0xE2 && i + 1 < len &&
                                          (unsigned char)t[i + 1] <= 0x81)) {
                         letter = 0; /* Latin-1 / general punctuation */
@@ -101,7 +102,9 @@ static size_t count_stopwords(const char *t, size_t len,
                         for (size_t k = 0; k < adv && i + k < len; k++) {
                                 unsigned char d = (unsigned char)t[i + k];
                                 if (wl < sizeof(w)) {
-                                        w[wl] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+                                        w[wl] =
+                                            (char)(d >= 'A' && d <= 'Z' ? d + 32
+                                                                        : d);
                                 }
                                 wl++;
                         }
@@ -134,8 +137,7 @@ int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
                         second = hits[l];
                 }
         }
-        if (tokens >= SW_MIN_TOKENS &&
-            hits[best] * SW_MIN_SHARE >= tokens &&
+        if (tokens >= SW_MIN_TOKENS && hits[best] * SW_MIN_SHARE >= tokens &&
             hits[best] >= SW_MIN_RATIO * second) {
                 const char *code = nf_stopwords_code((nf_sw_lang_t)best);
                 if (strlen(code) + 1 > out_size) {

@@ -117,9 +117,8 @@ static void test_languages(void **state)
                 assert_string_equal(code, rows[i].want);
         }
         char code[8];
-        assert_int_equal(nf_langid_detect(li, "too short", 9, 1000, code,
-                                          sizeof(code)),
-                         -1);
+        assert_int_equal(
+            nf_langid_detect(li, "too short", 9, 1000, code, sizeof(code)), -1);
 }
 
 static void test_stopword_pass(void **state)
@@ -146,9 +145,8 @@ static void *detect_all(void *arg)
         for (int round = 0; round < 5; round++) {
                 for (size_t i = 0; i < NROWS; i++) {
                         char code[8] = "";
-                        nf_langid_detect(li, rows[i].text,
-                                         strlen(rows[i].text), 1000, code,
-                                         sizeof(code));
+                        nf_langid_detect(li, rows[i].text, strlen(rows[i].text),
+                                         1000, code, sizeof(code));
                         *wrong += strcmp(code, rows[i].want) != 0;
                 }
         }
@@ -160,9 +158,8 @@ static void test_threads(void **state)
         pthread_t t[4];
         int wrong[4] = {0};
         for (int i = 0; i < 4; i++) {
-                assert_int_equal(pthread_create(&t[i], NULL, detect_all,
-                                                &wrong[i]),
-                                 0);
+                assert_int_equal(
+                    pthread_create(&t[i], NULL, detect_all, &wrong[i]), 0);
         }
         for (int i = 0; i < 4; i++) {
                 pthread_join(t[i], NULL);
