@@ -40,7 +40,7 @@ void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
  * of html_stopwords.h (en de fr es it nl pt pl). When there are at least 20
  * words, one language's stopwords make at least a quarter of them and it
  * has at least 3x the hits of the runner-up, that language is the answer
- * (about 30x cheaper than the n-gram classifier). Otherwise, the answer is
+ * (~47k instructions instead of ~4M for all models). Otherwise, the answer is
  * nf_langid_detect_ngram()'s. Measured with bench/eval_langid.c on the
  * html-eval pages, the tag eval sets and 200 generated articles: the pass
  * answers 1223 of 1358 texts and agrees with libexttextcat alone on all
