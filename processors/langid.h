@@ -26,8 +26,8 @@ typedef struct nf_langid_s nf_langid_t;
  * Returns NULL with errstr set when the list or a model cannot be read.
  * Caller frees with nf_langid_destroy().
  */
-nf_langid_t *nf_langid_new(const char *conf, const char *datadir,
-                           char *errstr, size_t errstr_size);
+nf_langid_t *nf_langid_new(const char *conf, const char *datadir, char *errstr,
+                           size_t errstr_size);
 void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
 
 /*
@@ -35,8 +35,24 @@ void nf_langid_destroy(nf_langid_t *li); /* NULL is a no-op */
  * max_bytes are used, cut at a character boundary). Writes the code into
  * out (NUL-terminated) and returns 0, or returns -1 when the text is too
  * short (under 20 bytes) or matches no model well enough.
+ *
+ * First pass: the words of the sample are looked up in the stopword lists
+ * of html_stopwords.h (en de fr es it nl pt pl). When there are at least 20
+ * words, one language's stopwords make at least a quarter of them and it
+ * has at least 3x the hits of the runner-up, that language is the answer
+ * (~47k instructions instead of ~4M for all models). Otherwise, the answer is
+ * nf_langid_detect_ngram()'s. Measured with bench/eval_langid.c on the
+ * html-eval pages, the tag eval sets and 200 generated articles: the pass
+ * answers 1223 of 1358 texts and agrees with libexttextcat alone on all
+ * but two BBC English articles that libexttextcat calls Scots ("sco");
+ * looser thresholds (1/5 share, 2x) answer 1284 but disagree on one more.
  */
 int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
                      size_t max_bytes, char *out, size_t out_size);
+
+/* The same as nf_langid_detect() with libexttextcat alone (no stopword
+ * pass): the identifier of record, and the reference for evaluations. */
+int nf_langid_detect_ngram(nf_langid_t *li, const char *text, size_t len,
+                           size_t max_bytes, char *out, size_t out_size);
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * test_langid.c — language identification: one row per language, and the
- * same answers from four threads at once (nf_langid_detect() takes no lock;
+ * test_langid.c — language identification: one row per language, the
+ * stopword first pass against libexttextcat alone (a table of clear,
+ * short, mixed and non-Latin texts), and the same answers from four threads
+ * at once (nf_langid_detect() takes no lock;
  * run this binary under valgrind --tool=helgrind to check for races).
  */
 #include <pthread.h>
@@ -35,6 +37,60 @@ static const struct {
 };
 #define NROWS (sizeof(rows) / sizeof(*rows))
 
+/* want: the answer of nf_langid_detect(); NULL: whatever libexttextcat
+ * alone answers (the stopword pass must not decide these). Every row must
+ * also get the same answer from nf_langid_detect_ngram(). */
+static const struct {
+        const char *name, *text, *want;
+} pass_rows[] = {
+    {"clear en",
+     "The minister said on Monday that the new rules would come into force "
+     "next year, and that the government had no plans to change them after "
+     "the vote in parliament.",
+     "en"},
+    {"clear de",
+     "Der Minister sagte am Montag, dass die neuen Regeln im nächsten Jahr "
+     "in Kraft treten würden und die Regierung nicht vorhabe, sie nach der "
+     "Abstimmung im Parlament zu ändern.",
+     "de"},
+    {"clear fr",
+     "Le ministre a déclaré lundi que les nouvelles règles entreraient en "
+     "vigueur l'année prochaine et que le gouvernement ne prévoyait pas de "
+     "les modifier après le vote au parlement.",
+     "fr"},
+    {"clear es",
+     "El ministro dijo el lunes que las nuevas normas entrarán en vigor el "
+     "año que viene y que el gobierno no tiene previsto cambiarlas después "
+     "de la votación en el parlamento.",
+     "es"},
+    {"clear it",
+     "Il ministro ha detto lunedì che le nuove regole entreranno in vigore "
+     "il prossimo anno e che il governo non ha intenzione di cambiarle dopo "
+     "il voto in parlamento.",
+     "it"},
+    {"clear nl",
+     "De minister zei maandag dat de nieuwe regels volgend jaar van kracht "
+     "worden en dat de regering niet van plan is ze na de stemming in het "
+     "parlement te wijzigen.",
+     "nl"},
+    {"short (fallback)", "Markets rally on rate cut hopes", NULL},
+    {"mixed en/de (fallback)",
+     "The minister said on Monday that the rules would change. Der Minister "
+     "sagte am Montag, dass die Regeln sich ändern würden. The vote is next "
+     "week. Die Abstimmung ist nächste Woche.",
+     NULL},
+    {"ru (fallback)",
+     "Министр заявил в понедельник, что новые правила вступят в силу в "
+     "следующем году и что правительство не планирует менять их после "
+     "голосования в парламенте.",
+     "ru"},
+    {"ar (fallback)",
+     "قال الوزير يوم الاثنين إن القواعد الجديدة ستدخل حيز التنفيذ العام "
+     "المقبل وإن الحكومة لا تخطط لتغييرها بعد التصويت في البرلمان.",
+     "ar"},
+};
+#define NPASS (sizeof(pass_rows) / sizeof(*pass_rows))
+
 static nf_langid_t *li;
 
 static int setup(void **state)
@@ -61,9 +117,26 @@ static void test_languages(void **state)
                 assert_string_equal(code, rows[i].want);
         }
         char code[8];
-        assert_int_equal(nf_langid_detect(li, "too short", 9, 1000, code,
-                                          sizeof(code)),
-                         -1);
+        assert_int_equal(
+            nf_langid_detect(li, "too short", 9, 1000, code, sizeof(code)), -1);
+}
+
+static void test_stopword_pass(void **state)
+{
+        for (size_t i = 0; i < NPASS; i++) {
+                const char *t = pass_rows[i].text;
+                char code[8] = "", ngram[8] = "";
+                int rc = nf_langid_detect(li, t, strlen(t), 1000, code,
+                                          sizeof(code));
+                int rn = nf_langid_detect_ngram(li, t, strlen(t), 1000, ngram,
+                                                sizeof(ngram));
+                if (pass_rows[i].want) {
+                        assert_int_equal(rc, 0);
+                        assert_string_equal(code, pass_rows[i].want);
+                }
+                assert_int_equal(rc, rn);
+                assert_string_equal(code, ngram);
+        }
 }
 
 static void *detect_all(void *arg)
@@ -72,9 +145,8 @@ static void *detect_all(void *arg)
         for (int round = 0; round < 5; round++) {
                 for (size_t i = 0; i < NROWS; i++) {
                         char code[8] = "";
-                        nf_langid_detect(li, rows[i].text,
-                                         strlen(rows[i].text), 1000, code,
-                                         sizeof(code));
+                        nf_langid_detect(li, rows[i].text, strlen(rows[i].text),
+                                         1000, code, sizeof(code));
                         *wrong += strcmp(code, rows[i].want) != 0;
                 }
         }
@@ -86,9 +158,8 @@ static void test_threads(void **state)
         pthread_t t[4];
         int wrong[4] = {0};
         for (int i = 0; i < 4; i++) {
-                assert_int_equal(pthread_create(&t[i], NULL, detect_all,
-                                                &wrong[i]),
-                                 0);
+                assert_int_equal(
+                    pthread_create(&t[i], NULL, detect_all, &wrong[i]), 0);
         }
         for (int i = 0; i < 4; i++) {
                 pthread_join(t[i], NULL);
@@ -100,6 +171,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_languages),
+            cmocka_unit_test(test_stopword_pass),
             cmocka_unit_test(test_threads),
         };
         return cmocka_run_group_tests_name("langid", tests, setup, teardown);
