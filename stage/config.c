@@ -31,8 +31,17 @@ const nf_conf_key_t nf_stage_keys[] = {
      "stderr"},
     {"processors", NF_CONF_LIST, NULL, NULL, 0, 0,
      "Processor chain, in order (default: every processor, clean,dedup,tag)"},
-    {"processing.guarantee", NF_CONF_ENUM, "at_least_once", "at_least_once",
-     0, 0, "Delivery guarantee"},
+    {"processing.guarantee", NF_CONF_ENUM, "at_least_once",
+     "at_least_once,exactly_once", 0, 0,
+     "at_least_once: input offsets are committed after the output is "
+     "acknowledged (a crash may repeat records); exactly_once: output and "
+     "input offsets commit in one Kafka transaction (read_committed readers "
+     "see each input once)"},
+    {"transaction.max.records", NF_CONF_INT, "5000", NULL, 1, 1e9,
+     "exactly_once: commit the transaction after this many input records"},
+    {"transaction.interval.ms", NF_CONF_INT, "100", NULL, 1, 3.6e6,
+     "exactly_once: commit the transaction at the latest this long after it "
+     "began (the output latency for read_committed readers)"},
     {"dedup.action", NF_CONF_ENUM, "drop", "drop,mark", 0, 0,
      "drop: duplicates are not published (counted); mark: published with "
      "dedup.status set"},
