@@ -46,9 +46,10 @@ out_end() { nfk offsets -t out -g none | sed -n 's/^committed [0-9]* end //p'; }
 ARGS=(-X input.topic=in -X output.topic=out
         -X errors.deadletterqueue.topic.name=dlq -X group.id=fo
         -X processors=clean -X auto.commit.interval.ms=1000)
+declare -A PID
 for s in a b c; do
         start_stage $s "${ARGS[@]}"
-        eval "$s=\$STAGE_PID"
+        PID[$s]=$STAGE_PID
 done
 covers() {
         local all
@@ -67,12 +68,12 @@ fi
 feed 1 $N 10000 &
 feeder=$!
 at=$((N * (20 + RANDOM % 51) / 100))
-wait_for 60 eval '[ "$(out_end)" -ge $at ]'
+wait_for 60 eval "[ \"\$(out_end)\" -ge $at ]"
 a_before=$(assignment a)
 c_before=$(assignment c)
 b_parts=$(assignment b)
-kill -KILL "$b"
-wait "$b" 2>/dev/null
+kill -KILL "${PID[b]}"
+wait "${PID[b]}" 2>/dev/null
 # What b had committed, and what it had written after that.
 nfk offsets -t in -g fo >"$T/committed.at-kill"
 killed_out=$(out_end)
@@ -84,13 +85,13 @@ wait "$feeder"
 # The survivors take b's partitions over (after session.timeout.ms) and
 # keep their own: cooperative, incremental.
 superset() { # NAME BEFORE: NAME's assignment holds every partition of BEFORE
-        local now=",$(assignment "$1"),"
-        local p
+        local now p
+        now=",$(assignment "$1"),"
         for p in ${2//,/ }; do [[ $now == *",$p,"* ]] || return 1; done
 }
 check "a and c take b's partitions over" wait_for 60 covers a c
 check "a and c kept their own partitions (cooperative)" \
-        eval 'superset a "$a_before" && superset c "$c_before"'
+        eval "superset a '$a_before' && superset c '$c_before'"
 has_all() { # FILE FROM TO: every id f-FROM..f-TO is in FILE (output JSON lines)
         python3 - "$@" <<'EOF'
 import json, sys
@@ -141,15 +142,15 @@ EOF
 
 # --- b back, d added, a removed, while input flows -----------------------
 start_stage b2 "${ARGS[@]}"
-b2=$STAGE_PID
+PID[b2]=$STAGE_PID
 feed $((N + 1)) $((N + N2 / 2))
 check "b, restarted, gets partitions again" \
         wait_for 60 eval '[ -n "$(assignment b2)" ] && covers a b2 c'
 start_stage d "${ARGS[@]}"
-d=$STAGE_PID
+PID[d]=$STAGE_PID
 check "d, added, gets partitions" \
         wait_for 60 eval '[ -n "$(assignment d)" ] && covers a b2 c d'
-stop_pid "$a"
+stop_pid "${PID[a]}"
 rc=$?
 check "a, removed with SIGTERM, exits 0 (rc=$rc)" test "$rc" = 0
 feed $((N + N2 / 2 + 1)) $((N + N2))
@@ -165,8 +166,7 @@ later = sum(k - 1 for i, k in n.items() if int(i[2:]) > int(sys.argv[2]))
 print("# failover: %d duplicates among the later records (graceful add/remove)" % later)
 EOF
 for s in b2 c d; do
-        eval "pid=\$$s"
-        stop_pid "$pid"
+        stop_pid "${PID[$s]}"
         rc=$?
         check "$s exits 0 on SIGTERM (rc=$rc)" test "$rc" = 0
 done
