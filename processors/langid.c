@@ -4,7 +4,6 @@
 #include "processors/langid.h"
 
 #include <libexttextcat/textcat.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,7 @@
 #define MIN_BYTES 20
 
 struct nf_langid_s {
-        void *tc; /* textcat handle */
-        pthread_mutex_t lock;
+        void *tc; /* textcat handle; read-only once loaded */
 };
 
 nf_langid_t *nf_langid_new(const char *conf, const char *datadir,
@@ -43,7 +41,6 @@ nf_langid_t *nf_langid_new(const char *conf, const char *datadir,
                 abort();
         }
         li->tc = tc;
-        pthread_mutex_init(&li->lock, NULL);
         return li;
 }
 
@@ -53,7 +50,6 @@ void nf_langid_destroy(nf_langid_t *li)
                 return;
         }
         textcat_Done(li->tc);
-        pthread_mutex_destroy(&li->lock);
         free(li);
 }
 
@@ -70,18 +66,17 @@ int nf_langid_detect(nf_langid_t *li, const char *text, size_t len,
         if (len < MIN_BYTES) {
                 return -1; /* n-gram statistics mean nothing this short */
         }
-        pthread_mutex_lock(&li->lock);
-        const char *res = textcat_Classify(li->tc, text, len);
-        /* "[en--utf8][sco--utf8]": the best candidate comes first */
-        if (res && res[0] == '[') {
-                size_t i = 0;
-                while (res[1 + i] && res[1 + i] != ']' && i + 1 < sizeof(name)) {
-                        name[i] = res[1 + i];
-                        i++;
-                }
-                name[i] = '\0';
+        /* The candidates come back best first; more than a handful of close
+         * ones (TEXTCAT_RESULT_UNKNOWN) or too little text: no answer. */
+        candidate_t *cand = textcat_GetClassifyFullOutput(li->tc);
+        if (!cand) {
+                abort(); /* out of memory */
         }
-        pthread_mutex_unlock(&li->lock);
+        int n = textcat_ClassifyFull(li->tc, text, len, cand);
+        if (n > 0 && cand[0].name) {
+                snprintf(name, sizeof(name), "%s", cand[0].name);
+        }
+        textcat_ReleaseClassifyFullOutput(li->tc, cand);
         size_t cl = strcspn(name, "-");
         if (cl < 2 || cl > 3 || cl + 1 > out_size) {
                 return -1;

@@ -8,8 +8,10 @@
  * first '-', which is ISO 639-1 where the language has a two-letter code and
  * ISO 639-3 otherwise (as BCP 47 prescribes).
  *
- * Thread safety: libexttextcat keeps its result buffer in the handle, so
- * nf_langid_detect() serialises calls with a mutex.
+ * Thread safety: nf_langid_detect() may be called from several threads at
+ * once. It uses textcat_ClassifyFull() with a candidate array of its own
+ * per call, which only reads the shared models (textcat_Classify() would
+ * write its answer into a buffer in the handle).
  */
 #ifndef NF_LANGID_H
 #define NF_LANGID_H

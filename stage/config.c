@@ -42,9 +42,10 @@ const nf_conf_key_t nf_stage_keys[] = {
     {"transaction.interval.ms", NF_CONF_INT, "100", NULL, 1, 3.6e6,
      "exactly_once: commit the transaction at the latest this long after it "
      "began (the output latency for read_committed readers)"},
-    {"dedup.action", NF_CONF_ENUM, "drop", "drop,mark", 0, 0,
-     "drop: duplicates are not published (counted); mark: published with "
-     "dedup.status set"},
+    {"workers", NF_CONF_INT, "1", NULL, 1, 64,
+     "run: processing threads (decode, chain, encode) in one instance; a "
+     "partition always goes to the same thread, so per-partition order is "
+     "kept; Kafka clients and offsets stay on the run loop's thread"},
     {"dedup.state.topic", NF_CONF_STRING, NULL, NULL, 0, 0,
      "Compacted topic sharing the dedup index between instances; unset = "
      "each instance dedups only what it sees"},

@@ -147,6 +147,48 @@ static void test_encode_contract(void **state)
         nf_article_destroy(art);
 }
 
+/* The direct string writer against jansson's own dumper, one case per
+ * escaping rule, at every alignment of the 8-byte fast path. */
+static void test_encode_strings_like_jansson(void **state)
+{
+        static const char *const cases[] = {
+            "plain ascii text that is longer than eight bytes",
+            "quote \" and backslash \\ and slash /",
+            "\b\f\n\r\t controls \x01\x1f and DEL \x7f",
+            "UTF-8: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xe2\x80\xa8",
+            "",
+        };
+        for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+                for (size_t pad = 0; pad < 9; pad++) {
+                        char text[256];
+                        snprintf(text, sizeof(text), "%.*s%s", (int)pad,
+                                 "xxxxxxxx", cases[c]);
+                        nf_article_t *art = nf_article_new();
+                        nf_article_set(art, NF_F_ID, "i", 1);
+                        nf_article_set(art, NF_F_TEXT, text, strlen(text));
+                        char *s = nf_article_encode(art, NULL, NULL);
+                        json_t *str = json_string(text);
+                        char *want = json_dumps(str, JSON_ENCODE_ANY);
+                        char *at = strstr(s, ",\"text\":");
+                        assert_non_null(at);
+                        assert_memory_equal(at + 8, want, strlen(want));
+                        free(want);
+                        json_decref(str);
+                        free(s);
+                        nf_article_destroy(art);
+                }
+        }
+        /* A processor bug must not drop the field: invalid UTF-8 becomes
+         * U+FFFD. */
+        nf_article_t *art = nf_article_new();
+        nf_article_set(art, NF_F_ID, "i", 1);
+        nf_article_set(art, NF_F_TEXT, "a\xff\xc3" "b", 4);
+        char *s = nf_article_encode(art, NULL, NULL);
+        assert_non_null(strstr(s, "\"text\":\"a\xef\xbf\xbd\xef\xbf\xbd" "b\""));
+        free(s);
+        nf_article_destroy(art);
+}
+
 static void test_destroy_null(void **state)
 {
         nf_article_destroy(NULL);
@@ -162,6 +204,7 @@ int main(void)
             cmocka_unit_test(test_decode_fields_and_aliases),
             cmocka_unit_test(test_id_is_stable_and_derived),
             cmocka_unit_test(test_encode_contract),
+            cmocka_unit_test(test_encode_strings_like_jansson),
             cmocka_unit_test(test_destroy_null),
         };
         return cmocka_run_group_tests_name("article", tests, NULL, NULL);

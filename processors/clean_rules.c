@@ -1,0 +1,691 @@
+/*
+ * clean_rules.c — boilerplate pattern files: parsing, compiling into
+ * first-byte JIT alternations, matching lines. See clean_rules.h.
+ */
+#include "processors/clean_rules.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The shipped patterns, built into the binary so that the stage does not
+ * depend on its working directory. The assembler reads the file relative to
+ * the directory make runs in (the repository root); the Makefile lists it as
+ * a prerequisite of this object.
+ */
+__asm__(".pushsection .rodata\n"
+        "nf_boilerplate_txt:\n"
+        ".incbin \"deploy/rules/boilerplate.txt\"\n"
+        "nf_boilerplate_txt_end:\n"
+        ".byte 0\n"
+        ".popsection\n");
+extern const char nf_boilerplate_txt[] __attribute__((visibility("hidden")));
+extern const char nf_boilerplate_txt_end[]
+    __attribute__((visibility("hidden")));
+#define SHIPPED_NAME "deploy/rules/boilerplate.txt (built in)"
+
+static const char *const fixed_reasons[NF_CLEAN_R__FIXED] = {
+    "kept",   "top_run",  "bottom_run",     "menu",
+    "link",   "repeated", "truncated_copy", "title",
+    "teaser", "related",  "comments",       "pattern"};
+
+/* Patterns joined into one alternation, at most; a bucket with more is
+ * split into several. */
+#define GROUP_MAX 128
+#define TRIGGERS_MAX 64
+
+#define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
+
+typedef struct pattern_s {
+        char *src; /* joinable patterns: the source, until the groups exist */
+        size_t len;
+        pcre2_code *re; /* patterns matched alone */
+        int jit;
+        uint64_t trig; /* "@if" words (bits); 0: none */
+        uint8_t reason;
+        uint8_t first[16]; /* ASCII bytes a match can start with (bits) */
+} pattern_t;
+
+/* One compiled alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..."; its mark
+ * names the branch that matched. */
+typedef struct chunk_s {
+        pcre2_code *re;
+        int jit;
+} chunk_t;
+
+/* The patterns that can start with a given byte, in file order. */
+typedef struct group_s {
+        chunk_t *chunk;
+        size_t nchunk;
+        uint32_t *pats; /* while building, to share equal groups */
+        size_t npats;
+} group_t;
+
+struct nf_clean_rules_s {
+        char *reasons[NF_CLEAN_MAX_REASONS];
+        int nreasons;
+        pattern_t *pat;
+        size_t npat, pat_cap;
+        uint32_t *alone; /* patterns matched alone, in file order */
+        size_t nalone;
+        group_t *groups;
+        size_t ngroups;
+        uint16_t bucket[128]; /* group of a line starting with an ASCII byte */
+        uint16_t full;        /* group of every other line: all patterns */
+        pcre2_match_context *mctx; /* read-only while matching */
+        /* "@if" words, ASCII lower-cased, chained by their first two bytes
+         * for a one-pass scan of a line: first_trig[bigram] is 1 + the
+         * first word with that bigram, next_trig[w] 1 + the next one. */
+        char *trig[TRIGGERS_MAX];
+        size_t trig_len[TRIGGERS_MAX];
+        int ntrig;
+        uint8_t first_trig[65536];
+        uint8_t next_trig[TRIGGERS_MAX];
+        uint8_t has_bigram[65536 / 8]; /* small enough to stay in cache */
+};
+
+struct nf_clean_match_s {
+        pcre2_match_data *md;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+        p = realloc(p, n);
+        if (!p) {
+                abort();
+        }
+        return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+        char *d = xrealloc(NULL, n + 1);
+        memcpy(d, s, n);
+        d[n] = '\0';
+        return d;
+}
+
+static int reason_index(nf_clean_rules_t *r, const char *name, size_t n)
+{
+        for (int i = 0; i < r->nreasons; i++) {
+                if (strlen(r->reasons[i]) == n &&
+                    memcmp(r->reasons[i], name, n) == 0) {
+                        return i;
+                }
+        }
+        if (r->nreasons == NF_CLEAN_MAX_REASONS) {
+                return -1;
+        }
+        r->reasons[r->nreasons] = xstrndup(name, n);
+        return r->nreasons++;
+}
+
+/* Whether pattern p can share an alternation: no backreferences or named
+ * groups (numbers and names would clash), no verbs (they act on the whole
+ * alternation), no '#' (an extended-mode comment would swallow what
+ * follows). */
+static int joinable(const pcre2_code *re, const char *p, size_t n)
+{
+        uint32_t backref = 0, names = 0;
+        pcre2_pattern_info(re, PCRE2_INFO_BACKREFMAX, &backref);
+        pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &names);
+        return backref == 0 && names == 0 && !memchr(p, '#', n) &&
+               !memmem(p, n, "(*", 2);
+}
+
+/* The ASCII bytes a match of re (compiled unanchored, so that PCRE2 works
+ * out its start) can begin with. A line starting with any other byte gets
+ * the group of all patterns, so only ASCII bits need to be exact. */
+static void first_bytes(const pcre2_code *re, uint8_t first[16])
+{
+        uint32_t type = 0;
+        const uint8_t *bm = NULL;
+        pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type);
+        pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &bm);
+        if (type == 1) {
+                uint32_t cu = 0;
+                pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+                memset(first, 0, 16);
+                if (cu < 128) {
+                        first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+                        uint32_t other = cu ^ 0x20; /* caseless: both */
+                        if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+                                first[other >> 3] |=
+                                    (uint8_t)(1u << (other & 7));
+                        }
+                }
+        } else if (bm) {
+                memcpy(first, bm, 16);
+        } else {
+                memset(first, 0xff, 16);
+        }
+}
+
+/* Adds the words of an "@if" line; sets *mask to their bits. Returns 0, or
+ * -1 with errstr. */
+static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
+                        uint64_t *mask, const char *name, int lineno,
+                        char *errstr, size_t errstr_size)
+{
+        *mask = 0;
+        size_t i = 0;
+        while (i < n) {
+                while (i < n && p[i] == ' ') {
+                        i++;
+                }
+                size_t w = i;
+                while (i < n && p[i] != ' ') {
+                        i++;
+                }
+                size_t k = i - w;
+                if (k == 0) {
+                        continue;
+                }
+                char word[64];
+                if (k < 2 || k >= sizeof(word)) {
+                        snprintf(errstr, errstr_size,
+                                 "%s:%d: @if word '%.*s' must be 2 to 63 bytes",
+                                 name, lineno, (int)k, p + w);
+                        return -1;
+                }
+                for (size_t j = 0; j < k; j++) {
+                        char ch = p[w + j];
+                        word[j] =
+                            (ch >= 'A' && ch <= 'Z') ? (char)(ch | 0x20) : ch;
+                }
+                int t = 0;
+                while (t < r->ntrig && !(r->trig_len[t] == k &&
+                                         memcmp(r->trig[t], word, k) == 0)) {
+                        t++;
+                }
+                if (t == r->ntrig) {
+                        if (r->ntrig == TRIGGERS_MAX) {
+                                snprintf(
+                                    errstr, errstr_size,
+                                    "%s:%d: too many @if words (at most %d)",
+                                    name, lineno, TRIGGERS_MAX);
+                                return -1;
+                        }
+                        r->trig[t] = xstrndup(word, k);
+                        r->trig_len[t] = k;
+                        unsigned b = (unsigned)(unsigned char)word[0] << 8 |
+                                     (unsigned char)word[1];
+                        r->next_trig[t] = r->first_trig[b];
+                        r->first_trig[b] = (uint8_t)(t + 1);
+                        r->has_bigram[b >> 3] |= (uint8_t)(1u << (b & 7));
+                        r->ntrig++;
+                }
+                *mask |= 1ull << t;
+        }
+        if (!*mask) {
+                snprintf(errstr, errstr_size, "%s:%d: @if without words", name,
+                         lineno);
+                return -1;
+        }
+        return 0;
+}
+
+/*
+ * Adds the patterns of one file's text. Every pattern is compiled here on
+ * its own, so that an error names its file and line; joinable patterns are
+ * compiled again, joined, by build_groups(). Returns 0 or -1 with errstr.
+ */
+static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
+                       size_t len, char *errstr, size_t errstr_size)
+{
+        int reason = NF_CLEAN_R_PATTERN;
+        uint64_t trig = 0; /* "@if" words for the next pattern */
+        int lineno = 0;
+        const char *p = txt, *end = txt + len;
+        for (; p < end; lineno++) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *e = nl ? nl : end;
+                const char *line = p;
+                p = nl ? nl + 1 : end;
+                while (line < e && (*line == ' ' || *line == '\t')) {
+                        line++;
+                }
+                while (e > line &&
+                       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
+                        e--;
+                }
+                size_t n = (size_t)(e - line);
+                if (n == 0 || *line == '#') {
+                        continue;
+                }
+                if (n >= 7 && memcmp(line, "@reason", 7) == 0 &&
+                    (n == 7 || line[7] == ' ')) {
+                        const char *nm = line + (n > 7 ? 8 : 7);
+                        size_t k = n > 7 ? n - 8 : 0;
+                        int ok = k > 0 && k <= 32;
+                        for (size_t i = 0; ok && i < k; i++) {
+                                ok = (nm[i] >= 'a' && nm[i] <= 'z') ||
+                                     (nm[i] >= '0' && nm[i] <= '9') ||
+                                     nm[i] == '_';
+                        }
+                        if (!ok) {
+                                snprintf(errstr, errstr_size,
+                                         "%s:%d: bad reason name '%.*s' (use "
+                                         "a-z, 0-9, _; at most 32)",
+                                         name, lineno + 1, (int)k, nm);
+                                return -1;
+                        }
+                        reason = reason_index(r, nm, k);
+                        if (reason < 0) {
+                                snprintf(errstr, errstr_size,
+                                         "%s:%d: too many reasons (at most %d)",
+                                         name, lineno + 1,
+                                         NF_CLEAN_MAX_REASONS);
+                                return -1;
+                        }
+                        continue;
+                }
+                if (n >= 3 && memcmp(line, "@if", 3) == 0 &&
+                    (n == 3 || line[3] == ' ')) {
+                        if (add_triggers(r, line + 3, n - 3, &trig, name,
+                                         lineno + 1, errstr,
+                                         errstr_size) != 0) {
+                                return -1;
+                        }
+                        continue;
+                }
+                int err;
+                PCRE2_SIZE off;
+                pcre2_code *re =
+                    pcre2_compile((PCRE2_SPTR)line, n, PCRE2_UTF | PCRE2_UCP,
+                                  &err, &off, NULL);
+                if (!re) {
+                        PCRE2_UCHAR msg[256];
+                        pcre2_get_error_message(err, msg, sizeof(msg));
+                        snprintf(errstr, errstr_size,
+                                 "%s:%d: pattern '%.*s': %s at offset %zu",
+                                 name, lineno + 1, (int)n, line,
+                                 (const char *)msg, (size_t)off);
+                        return -1;
+                }
+                if (r->npat == r->pat_cap) {
+                        r->pat_cap = r->pat_cap ? r->pat_cap * 2 : 128;
+                        r->pat =
+                            xrealloc(r->pat, r->pat_cap * sizeof(pattern_t));
+                        r->alone =
+                            xrealloc(r->alone, r->pat_cap * sizeof(uint32_t));
+                }
+                pattern_t *pt = &r->pat[r->npat];
+                memset(pt, 0, sizeof(*pt));
+                pt->reason = (uint8_t)reason;
+                pt->trig = trig;
+                trig = 0;
+                if (!pt->trig && joinable(re, line, n)) {
+                        pt->src = xstrndup(line, n);
+                        pt->len = n;
+                        first_bytes(re, pt->first);
+                        pcre2_code_free(re);
+                } else {
+                        pcre2_code_free(re);
+                        /* compiled above without the anchors: cannot fail */
+                        pt->re = pcre2_compile((PCRE2_SPTR)line, n, RULE_FLAGS,
+                                               &err, &off, NULL);
+                        pt->jit =
+                            pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE) == 0;
+                        r->alone[r->nalone++] = (uint32_t)r->npat;
+                }
+                r->npat++;
+        }
+        return 0;
+}
+
+static chunk_t compile_chunk(const char *src, size_t len, int *ok)
+{
+        int err;
+        PCRE2_SIZE off;
+        chunk_t c = {NULL, 0};
+        /* Joined patterns have no backreferences: their groups need not
+         * capture, which spares the JIT saving positions for each. */
+        c.re =
+            pcre2_compile((PCRE2_SPTR)src, len,
+                          RULE_FLAGS | PCRE2_NO_AUTO_CAPTURE, &err, &off, NULL);
+        *ok = c.re != NULL;
+        /* No JIT (unsupported CPU): the interpreter, slower, same results. */
+        c.jit = c.re && pcre2_jit_compile(c.re, PCRE2_JIT_COMPLETE) == 0;
+        return c;
+}
+
+/* "(?:SRC\E)(*:IDX)": "\E" closes a "\Q" the pattern left open (elsewhere
+ * it is ignored); the mark names the pattern. */
+static size_t branch(char *out, const pattern_t *pt, uint32_t idx)
+{
+        size_t o = 0;
+        memcpy(out, "(?:", 3);
+        o += 3;
+        memcpy(out + o, pt->src, pt->len);
+        o += pt->len;
+        o += (size_t)sprintf(out + o, "\\E)(*:%u)", idx);
+        return o;
+}
+
+/* Compiles group g from its pattern list: alternations of GROUP_MAX
+ * patterns; a too large one falls back to one chunk per pattern. */
+static void compile_group(nf_clean_rules_t *r, group_t *g)
+{
+        for (size_t at = 0; at < g->npats; at += GROUP_MAX) {
+                size_t end =
+                    at + GROUP_MAX < g->npats ? at + GROUP_MAX : g->npats;
+                size_t cap = 0;
+                for (size_t i = at; i < end; i++) {
+                        cap += r->pat[g->pats[i]].len + 32;
+                }
+                char *src = xrealloc(NULL, cap);
+                size_t o = 0;
+                for (size_t i = at; i < end; i++) {
+                        if (i > at) {
+                                src[o++] = '|';
+                        }
+                        o += branch(src + o, &r->pat[g->pats[i]], g->pats[i]);
+                }
+                int ok;
+                chunk_t c = compile_chunk(src, o, &ok);
+                g->chunk = xrealloc(g->chunk,
+                                    (g->nchunk + end - at) * sizeof(chunk_t));
+                if (ok) {
+                        g->chunk[g->nchunk++] = c;
+                } else {
+                        for (size_t i = at; i < end; i++) {
+                                o = branch(src, &r->pat[g->pats[i]],
+                                           g->pats[i]);
+                                c = compile_chunk(src, o, &ok);
+                                if (ok) {
+                                        g->chunk[g->nchunk++] = c;
+                                }
+                        }
+                }
+                free(src);
+        }
+}
+
+/* The group of the joinable patterns whose first bytes include b (b < 0:
+ * all of them), shared with an earlier group of the same patterns. */
+static uint16_t group_for(nf_clean_rules_t *r, int b)
+{
+        uint32_t *pats = xrealloc(NULL, (r->npat + 1) * sizeof(uint32_t));
+        size_t n = 0;
+        for (uint32_t i = 0; i < r->npat; i++) {
+                const pattern_t *pt = &r->pat[i];
+                if (pt->src &&
+                    (b < 0 || (pt->first[b >> 3] & (1u << (b & 7))))) {
+                        pats[n++] = i;
+                }
+        }
+        for (size_t g = 0; g < r->ngroups; g++) {
+                if (r->groups[g].npats == n &&
+                    memcmp(r->groups[g].pats, pats, n * sizeof(uint32_t)) ==
+                        0) {
+                        free(pats);
+                        return (uint16_t)g;
+                }
+        }
+        r->groups = xrealloc(r->groups, (r->ngroups + 1) * sizeof(group_t));
+        group_t *g = &r->groups[r->ngroups];
+        memset(g, 0, sizeof(*g));
+        g->pats = pats;
+        g->npats = n;
+        compile_group(r, g);
+        return (uint16_t)r->ngroups++;
+}
+
+static void build_groups(nf_clean_rules_t *r)
+{
+        r->full = group_for(r, -1);
+        for (int b = 0; b < 128; b++) {
+                r->bucket[b] = group_for(r, b);
+        }
+        for (size_t g = 0; g < r->ngroups; g++) {
+                free(r->groups[g].pats);
+                r->groups[g].pats = NULL;
+        }
+        for (size_t i = 0; i < r->npat; i++) {
+                free(r->pat[i].src);
+                r->pat[i].src = NULL;
+        }
+}
+
+static char *read_file(const char *path, size_t *len, char *errstr,
+                       size_t errstr_size)
+{
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+                snprintf(errstr, errstr_size, "%s: %s", path, strerror(errno));
+                return NULL;
+        }
+        size_t cap = 4096, n = 0, got;
+        char *buf = xrealloc(NULL, cap);
+        while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+                n += got;
+                if (n == cap) {
+                        cap *= 2;
+                        buf = xrealloc(buf, cap);
+                }
+        }
+        int bad = ferror(f);
+        fclose(f);
+        if (bad) {
+                snprintf(errstr, errstr_size, "%s: read error", path);
+                free(buf);
+                return NULL;
+        }
+        *len = n;
+        return buf;
+}
+
+nf_clean_rules_t *nf_clean_rules_new(const char *path, char *errstr,
+                                     size_t errstr_size)
+{
+        nf_clean_rules_t *r = calloc(1, sizeof(*r));
+        if (!r) {
+                abort();
+        }
+        for (int i = 0; i < NF_CLEAN_R__FIXED; i++) {
+                reason_index(r, fixed_reasons[i], strlen(fixed_reasons[i]));
+        }
+        /* Bounds the work of a pathological user pattern on one line. */
+        r->mctx = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(r->mctx, 1000000);
+        pcre2_set_depth_limit(r->mctx, 10000);
+        if (rules_parse(r, SHIPPED_NAME, nf_boilerplate_txt,
+                        (size_t)(nf_boilerplate_txt_end - nf_boilerplate_txt),
+                        errstr, errstr_size) != 0) {
+                goto fail;
+        }
+        if (path && *path) {
+                size_t len;
+                char *txt = read_file(path, &len, errstr, errstr_size);
+                if (!txt) {
+                        goto fail;
+                }
+                int rc = rules_parse(r, path, txt, len, errstr, errstr_size);
+                free(txt);
+                if (rc != 0) {
+                        goto fail;
+                }
+        }
+        build_groups(r);
+        return r;
+fail:
+        nf_clean_rules_destroy(r);
+        return NULL;
+}
+
+void nf_clean_rules_destroy(nf_clean_rules_t *r)
+{
+        if (!r) {
+                return;
+        }
+        for (size_t i = 0; i < r->npat; i++) {
+                free(r->pat[i].src);
+                pcre2_code_free(r->pat[i].re);
+        }
+        for (size_t g = 0; g < r->ngroups; g++) {
+                for (size_t c = 0; c < r->groups[g].nchunk; c++) {
+                        pcre2_code_free(r->groups[g].chunk[c].re);
+                }
+                free(r->groups[g].chunk);
+                free(r->groups[g].pats);
+        }
+        for (int i = 0; i < r->nreasons; i++) {
+                free(r->reasons[i]);
+        }
+        for (int i = 0; i < r->ntrig; i++) {
+                free(r->trig[i]);
+        }
+        pcre2_match_context_free(r->mctx);
+        free(r->groups);
+        free(r->pat);
+        free(r->alone);
+        free(r);
+}
+
+size_t nf_clean_rules_count(const nf_clean_rules_t *r)
+{
+        return r->npat;
+}
+
+int nf_clean_reason_count(const nf_clean_rules_t *r)
+{
+        return r->nreasons;
+}
+
+const char *nf_clean_reason_name(const nf_clean_rules_t *r, int i)
+{
+        return i >= 0 && i < r->nreasons ? r->reasons[i] : NULL;
+}
+
+nf_clean_match_t *nf_clean_match_new(void)
+{
+        nf_clean_match_t *m = malloc(sizeof(*m));
+        if (!m) {
+                abort();
+        }
+        /* One ovector pair: only whether a line matches, and its mark. */
+        m->md = pcre2_match_data_create(1, NULL);
+        if (!m->md) {
+                abort();
+        }
+        return m;
+}
+
+void nf_clean_match_destroy(nf_clean_match_t *m)
+{
+        if (!m) {
+                return;
+        }
+        pcre2_match_data_free(m->md);
+        free(m);
+}
+
+static unsigned char lower(unsigned char c)
+{
+        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
+/* The "@if" words present in s (bits), in one pass: each position's
+ * lower-cased bigram leads to the few words that start with it. */
+static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        uint64_t m = 0;
+        for (size_t i = 0; i + 1 < n; i++) {
+                unsigned b = (unsigned)lower(u[i]) << 8 | lower(u[i + 1]);
+                if (!(r->has_bigram[b >> 3] & (1u << (b & 7)))) {
+                        continue;
+                }
+                for (unsigned t = r->first_trig[b]; t;
+                     t = r->next_trig[t - 1]) {
+                        const char *w = r->trig[t - 1];
+                        size_t k = r->trig_len[t - 1], j = 2;
+                        while (j < k && i + j < n &&
+                               lower(u[i + j]) == (unsigned char)w[j]) {
+                                j++;
+                        }
+                        if (j == k) {
+                                m |= 1ull << (t - 1);
+                        }
+                }
+        }
+        return m;
+}
+
+static int run(const nf_clean_rules_t *r, pcre2_code *re, int jit,
+               pcre2_match_data *md, const char *s, size_t len)
+{
+        /* pcre2_jit_match() checks no UTF: the caller passes valid text. */
+        return jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, r->mctx)
+                   : pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
+                                 md, r->mctx);
+}
+
+int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
+                          const char *s, size_t len, size_t words)
+{
+        if (len == 0) {
+                return -1;
+        }
+        uint32_t best = UINT32_MAX;
+        int is_long = words > NF_CLEAN_SHORT_WORDS;
+        if (!is_long) {
+                unsigned char b = (unsigned char)s[0];
+                const group_t *g = &r->groups[b < 128 ? r->bucket[b] : r->full];
+                for (size_t c = 0; c < g->nchunk; c++) {
+                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m->md, s,
+                                len) >= 0) {
+                                PCRE2_SPTR mark = pcre2_get_mark(m->md);
+                                /* a user pattern's own mark can hide ours:
+                                 * then the default reason */
+                                best = mark ? (uint32_t)strtoul(
+                                                  (const char *)mark, NULL, 10)
+                                            : UINT32_MAX - 1;
+                                break;
+                        }
+                }
+        }
+        int have_trig = 0;
+        uint64_t present = 0;
+        for (size_t i = 0; i < r->nalone && r->alone[i] < best; i++) {
+                const pattern_t *pt = &r->pat[r->alone[i]];
+                if (!pt->trig && is_long) {
+                        continue;
+                }
+                if (pt->trig) {
+                        if (!have_trig) {
+                                present = triggers_in(r, s, len);
+                                have_trig = 1;
+                        }
+                        if (!(pt->trig & present)) {
+                                continue;
+                        }
+                }
+                if (run(r, pt->re, pt->jit, m->md, s, len) >= 0) {
+                        return pt->reason;
+                }
+        }
+        if (best == UINT32_MAX) {
+                return -1;
+        }
+        return best < r->npat ? r->pat[best].reason : NF_CLEAN_R_PATTERN;
+}
+
+const char *nf_clean_rules_match(const nf_clean_rules_t *r, const char *line,
+                                 size_t len)
+{
+        size_t words = 1;
+        for (size_t i = 0; i < len; i++) {
+                words += line[i] == ' ';
+        }
+        nf_clean_match_t *m = nf_clean_match_new();
+        int reason = nf_clean_rules_reason(r, m, line, len, words);
+        nf_clean_match_destroy(m);
+        return reason < 0 ? NULL : r->reasons[reason];
+}
