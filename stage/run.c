@@ -195,6 +195,9 @@ static void outbox_send(run_t *r)
                                err == RD_KAFKA_RESP_ERR__FATAL)) {
                         /* The transaction failed (abortable or fatal):
                          * nothing more goes into it; the loop aborts it. */
+                        nf_log(NF_LOG_WARN, "txn: abortable error", "call",
+                               "produce", "error", rd_kafka_err2name(err),
+                               "reason", rd_kafka_err2str(err), NULL);
                         r->txn_broken = 1;
                         return;
                 }
