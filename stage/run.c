@@ -38,6 +38,7 @@
 #include "processors/chain.h"
 #include "producer/producer.h"
 #include "stage/config.h"
+#include "stage/digest.h"
 #include "stage/dlq.h"
 #include "stage/offsets.h"
 #include "stage/state.h"
@@ -98,6 +99,7 @@ typedef struct run_s {
         nf_stats_t stats;
         nf_metrics_t *metrics; /* NULL unless metrics.listen is set */
         nf_state_t *state;     /* NULL unless dedup.state.topic is read */
+        char digest[NF_DIGEST_LEN + 1]; /* header of every output record */
         nf_txn_t *txn;         /* NULL unless exactly_once */
         int txn_broken; /* a record failed: the open transaction can only
                            be aborted */
@@ -456,8 +458,12 @@ static int emit(run_t *r, nf_inflight_t *e, nf_job_t *job)
         }
         publish_state(r, e, &job->out);
         if (job->verdict == NF_PASS) {
+                /* The rules/config version that made it (digest.h). */
+                rd_kafka_headers_t *h = rd_kafka_headers_new(1);
+                rd_kafka_header_add(h, NF_DIGEST_HEADER, -1, r->digest,
+                                    NF_DIGEST_LEN);
                 outbox_push(r, e, OUT_OUTPUT, r->out_topic, job->key,
-                            job->key_len, job->value, job->value_len, NULL);
+                            job->key_len, job->value, job->value_len, h);
                 job->key = job->value = NULL; /* now owned by the outbox */
                 return 0;
         }
@@ -968,6 +974,10 @@ int nf_run(const nf_conf_t *conf)
                 nf_log(NF_LOG_ERROR, "cannot start", "error", errstr, NULL);
                 goto out;
         }
+        if (nf_config_digest(conf, r->digest, errstr, sizeof(errstr)) == -1) {
+                nf_log(NF_LOG_ERROR, "cannot start", "error", errstr, NULL);
+                goto out;
+        }
         r->offsets = nf_offsets_new(on_store, input_free, r);
         r->stats.chain = r->chain;
         if (nf_conf_get(conf, "metrics.listen")) {
@@ -1058,7 +1068,8 @@ int nf_run(const nf_conf_t *conf)
         nf_log(NF_LOG_INFO, "stage running", "input", r->in_topic, "output",
                r->out_topic, "dlq", r->dlq_topic ? r->dlq_topic : "",
                "processors", nf_conf_get(conf, "processors"), "workers",
-               nf_conf_get(conf, "workers"), NULL);
+               nf_conf_get(conf, "workers"), "config_digest", r->digest,
+               NULL);
 
         loop(r);
 
