@@ -42,6 +42,12 @@ const nf_conf_key_t nf_stage_keys[] = {
     {"transaction.interval.ms", NF_CONF_INT, "100", NULL, 1, 3.6e6,
      "exactly_once: commit the transaction at the latest this long after it "
      "began (the output latency for read_committed readers)"},
+    {"replay.time.lookup", NF_CONF_ENUM, "broker", "broker,scan", 0, 0,
+     "replay: how --from/--to times become offsets. broker: "
+     "offsets_for_times() (the broker's time index); scan: read each "
+     "partition from its beginning and keep the records whose timestamp is "
+     "in range (for brokers without a time index, such as librdkafka's mock "
+     "cluster)"},
     {"workers", NF_CONF_INT, "1", NULL, 1, 64,
      "run: processing threads (decode, chain, encode) in one instance; a "
      "partition always goes to the same thread, so per-partition order is "

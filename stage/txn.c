@@ -129,17 +129,16 @@ static int settle(nf_txn_t *t, const char *what, rd_kafka_error_t *error,
                 rd_kafka_poll(t->rk, backoff); /* serves delivery reports */
                 return SETTLE_RETRY;
         }
-        snprintf(errstr, errstr_size,
-                 "exactly-once: %s failed%s: %s: %s%s", what,
-                 fatal                                    ? " (fatal)"
-                 : rd_kafka_error_is_retriable(error) ? " after retries"
-                                                          : "",
-                 rd_kafka_err2name(code), rd_kafka_error_string(error),
-                 is_fenced(code)
-                     ? " (fenced: another producer with this "
-                       "transactional.id has started, so this instance "
-                       "must stop; instances need distinct ids)"
-                     : "");
+        snprintf(
+            errstr, errstr_size, "exactly-once: %s failed%s: %s: %s%s", what,
+            fatal                                ? " (fatal)"
+            : rd_kafka_error_is_retriable(error) ? " after retries"
+                                                 : "",
+            rd_kafka_err2name(code), rd_kafka_error_string(error),
+            is_fenced(code) ? " (fenced: another producer with this "
+                              "transactional.id has started, so this instance "
+                              "must stop; instances need distinct ids)"
+                            : "");
         rd_kafka_error_destroy(error);
         return SETTLE_FATAL;
 }
@@ -405,8 +404,8 @@ int nf_txn_rewind(nf_txn_t *t, rd_kafka_t *consumer, char *errstr,
         rd_kafka_topic_partition_list_destroy(parts);
         rd_kafka_error_t *error = NULL;
         if (seek->cnt > 0) {
-                error = rd_kafka_seek_partitions(consumer, seek,
-                                                 CALL_TIMEOUT_MS);
+                error =
+                    rd_kafka_seek_partitions(consumer, seek, CALL_TIMEOUT_MS);
         }
         for (int i = 0; !error && i < seek->cnt; i++) {
                 if (seek->elems[i].err) {

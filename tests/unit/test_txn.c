@@ -38,14 +38,13 @@ static void test_txn_id(void **state)
                 char errstr[128];
                 for (int k = 0; cases[i].kv[k]; k++) {
                         assert_int_equal(nf_conf_set_kv(conf, cases[i].kv[k],
-                                                        errstr,
-                                                        sizeof(errstr)),
+                                                        errstr, sizeof(errstr)),
                                          0);
                 }
                 char id[512];
                 nf_txn_id(conf, id, sizeof(id));
-                assert_string_equal(id, cases[i].want ? cases[i].want
-                                                      : host_id);
+                assert_string_equal(id,
+                                    cases[i].want ? cases[i].want : host_id);
                 nf_conf_destroy(conf);
         }
 }
