@@ -194,18 +194,35 @@ int nf_reader_set_offsets(nf_reader_t *r, int32_t partition, int64_t start,
                         pt->end = clamp(end, pt->lo, pt->hi);
                 }
         }
-        /* Assign again from the (new) starts: nothing was fetched yet. */
+        if (start == NF_READER_KEEP) {
+                return 0;
+        }
+        /* Move the fetch position: a seek on the assigned partitions (a
+         * second assign() right after the first trips an assertion in
+         * librdkafka 2.0.2's assignment code). */
         rd_kafka_topic_partition_list_t *l =
             rd_kafka_topic_partition_list_new(r->nparts);
         for (int p = 0; p < r->nparts; p++) {
-                rd_kafka_topic_partition_list_add(l, r->topic, p)->offset =
-                    r->parts[p].start;
+                if (partition == -1 || p == partition) {
+                        rd_kafka_topic_partition_list_add(l, r->topic, p)
+                            ->offset = r->parts[p].start;
+                }
         }
-        rd_kafka_resp_err_t err = rd_kafka_assign(r->rk, l);
+        rd_kafka_error_t *error = rd_kafka_seek_partitions(r->rk, l, 30000);
+        for (int i = 0; !error && i < l->cnt; i++) {
+                if (l->elems[i].err) {
+                        snprintf(errstr, errstr_size, "seek %s [%d]: %s",
+                                 r->topic, (int)l->elems[i].partition,
+                                 rd_kafka_err2str(l->elems[i].err));
+                        rd_kafka_topic_partition_list_destroy(l);
+                        return -1;
+                }
+        }
         rd_kafka_topic_partition_list_destroy(l);
-        if (err) {
-                snprintf(errstr, errstr_size, "assign %s: %s", r->topic,
-                         rd_kafka_err2str(err));
+        if (error) {
+                snprintf(errstr, errstr_size, "seek %s: %s", r->topic,
+                         rd_kafka_error_string(error));
+                rd_kafka_error_destroy(error);
                 return -1;
         }
         return 0;

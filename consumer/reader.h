@@ -44,8 +44,8 @@ int nf_reader_set_end_time(nf_reader_t *r, int64_t ts_ms, int timeout_ms,
  * Limits partition (every partition when partition is -1) to the offsets
  * [start, end): NF_READER_KEEP leaves that side as it is; values are clamped
  * to what the partition holds (its low and high watermarks at creation).
- * Call before the first nf_reader_next(). Returns 0, or -1 with errstr (no
- * such partition, or the consumer refused the new position).
+ * Call before the first nf_reader_next() (a new start is a seek). Returns 0,
+ * or -1 with errstr (no such partition, or the seek failed).
  */
 #define NF_READER_KEEP INT64_MIN
 int nf_reader_set_offsets(nf_reader_t *r, int32_t partition, int64_t start,
