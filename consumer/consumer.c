@@ -132,7 +132,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                 if (c->hooks.revoke) {
                         c->hooks.revoke(c->hooks.opaque, parts, lost);
                 }
-                if (!lost) {
+                if (!lost && !c->hooks.external_commit) {
                         char msg[256];
                         if (nf_consumer_commit(c, msg, sizeof(msg)) == -1) {
                                 nf_log(NF_LOG_WARN, "commit on revoke failed",
@@ -206,13 +206,16 @@ nf_consumer_t *nf_consumer_new(rd_kafka_conf_t *rkc, const char *group_id,
         c->coop = strstr(strat, "cooperative") != NULL;
         /* At-least-once: an offset is stored only by nf_consumer_store(),
          * after the records made from it are acknowledged; the auto-commit
-         * timer then commits only such offsets. Not user-overridable. */
+         * timer then commits only such offsets. With external commits
+         * (transactions) nothing is stored or committed here at all. Not
+         * user-overridable. */
         if (rd_kafka_conf_set(rkc, "group.id", group_id, errstr, errstr_size) !=
                 RD_KAFKA_CONF_OK ||
             force(rkc, "enable.auto.offset.store", "false", errstr,
                   errstr_size) == -1 ||
-            force(rkc, "enable.auto.commit", "true", errstr, errstr_size) ==
-                -1) {
+            force(rkc, "enable.auto.commit",
+                  c->hooks.external_commit ? "false" : "true", errstr,
+                  errstr_size) == -1) {
                 goto fail_conf;
         }
         rd_kafka_conf_set_opaque(rkc, c);
@@ -282,10 +285,10 @@ void nf_consumer_close(nf_consumer_t *c)
          * consumer served, fetching paused so no new record arrives, until
          * the rebalance completes and the commit goes through. */
         nf_consumer_pause(c);
-        rd_kafka_resp_err_t err;
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__NO_OFFSET;
         struct timespec t0, t;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (;;) {
+        while (!c->hooks.external_commit) {
                 err = rd_kafka_commit(c->rk, NULL, 0);
                 clock_gettime(CLOCK_MONOTONIC, &t);
                 if (!commit_retriable(err) ||
@@ -353,7 +356,7 @@ rd_kafka_message_t *nf_consumer_poll(nf_consumer_t *c, int timeout_ms)
 int nf_consumer_store(nf_consumer_t *c, const char *topic, int32_t partition,
                       int64_t next_offset)
 {
-        if (c->closed) {
+        if (c->closed || c->hooks.external_commit) {
                 return -1;
         }
         rd_kafka_topic_partition_list_t *l =
@@ -379,6 +382,11 @@ int nf_consumer_store(nf_consumer_t *c, const char *topic, int32_t partition,
 
 int nf_consumer_commit(nf_consumer_t *c, char *errstr, size_t errstr_size)
 {
+        if (c->hooks.external_commit) {
+                snprintf(errstr, errstr_size,
+                         "offsets are committed externally (transactions)");
+                return -1;
+        }
         rd_kafka_resp_err_t err = rd_kafka_commit(c->rk, NULL, 0);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
                 snprintf(errstr, errstr_size, "%s", rd_kafka_err2str(err));

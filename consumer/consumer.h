@@ -28,7 +28,8 @@
 
 typedef struct nf_consumer_s nf_consumer_t;
 
-/* Rebalance hooks; both optional. parts is borrowed for the call. */
+/* Rebalance hooks (all optional; parts is borrowed for the call), and how
+ * offsets are committed. */
 typedef struct nf_consumer_hooks_s {
         /* Partitions were added to the assignment. */
         void (*assign)(void *opaque,
@@ -44,6 +45,12 @@ typedef struct nf_consumer_hooks_s {
          * borrowed for the call. */
         void (*stats)(void *opaque, const char *json);
         void *opaque;
+        /* 1: offsets are committed by someone else (a transactional
+         * producer's send_offsets_to_transaction()). The consumer then
+         * commits nothing itself: enable.auto.commit=false, no commit on
+         * revoke or close, and nf_consumer_store() / nf_consumer_commit()
+         * refuse. 0 (default): the at-least-once behaviour above. */
+        int external_commit;
 } nf_consumer_hooks_t;
 
 /*
@@ -85,13 +92,15 @@ rd_kafka_message_t *nf_consumer_poll(nf_consumer_t *c, int timeout_ms);
  * Stores next_offset (the offset of the next message to read, i.e. the last
  * processed one + 1) for topic/partition; the next commit (automatic, on
  * revoke or on close) sends it. Returns 0, or -1 when librdkafka refuses
- * (e.g. the partition is no longer assigned), logged at debug level.
+ * (e.g. the partition is no longer assigned), logged at debug level, or in
+ * external_commit mode.
  */
 int nf_consumer_store(nf_consumer_t *c, const char *topic, int32_t partition,
                       int64_t next_offset);
 
 /* Commits the stored offsets now and waits for the result. Returns 0 (also
- * when there was nothing to commit), or -1 with errstr. */
+ * when there was nothing to commit), or -1 with errstr (always in
+ * external_commit mode). */
 int nf_consumer_commit(nf_consumer_t *c, char *errstr, size_t errstr_size);
 
 /* Stops / restarts fetching on every assigned partition. Messages already

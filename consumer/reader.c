@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 
 typedef struct part_s {
-        int64_t start, end; /* [start, end) at creation */
+        int64_t lo, hi;     /* watermarks at creation */
+        int64_t start, end; /* [start, end) */
         int64_t next;       /* offset of the next message to return */
 } part_t;
 
@@ -74,12 +76,19 @@ nf_reader_t *nf_reader_new(rd_kafka_conf_t *rkc, const char *topic,
         }
         r->topic = strdup(topic);
         char msg[512];
-        /* assign() needs a group.id in librdkafka 2.0 ("Unknown group"),
-         * but with explicit start offsets, auto-commit off and no commit
-         * call the group is never joined and nothing is committed. */
-        char group[64];
-        snprintf(group, sizeof(group), "newsflow.reader.%s", topic);
-        rd_kafka_conf_set(rkc, "group.id", group, NULL, 0);
+        /* No group membership: assign(), never subscribe(), and with
+         * auto-commit off (and no offset stored) nothing is ever committed.
+         * librdkafka 2.0.2 still refuses assign() without a group.id
+         * (_UNKNOWN_GROUP), so a consumer without one gets a throwaway id
+         * that never joins. */
+        char gid[64];
+        size_t gn = sizeof(gid);
+        if (rd_kafka_conf_get(rkc, "group.id", gid, &gn) != RD_KAFKA_CONF_OK ||
+            !*gid) {
+                snprintf(gid, sizeof(gid), "newsflow-reader-%ld-%p",
+                         (long)getpid(), (void *)r);
+                rd_kafka_conf_set(rkc, "group.id", gid, NULL, 0);
+        }
         rd_kafka_conf_set(rkc, "enable.auto.commit", "false", NULL, 0);
         rd_kafka_conf_set(rkc, "enable.auto.offset.store", "false", NULL, 0);
         rd_kafka_conf_set(rkc, "enable.partition.eof", "false", NULL, 0);
@@ -125,8 +134,8 @@ nf_reader_t *nf_reader_new(rd_kafka_conf_t *rkc, const char *topic,
                         nf_reader_destroy(r);
                         return NULL;
                 }
-                r->parts[p].start = lo;
-                r->parts[p].end = hi;
+                r->parts[p].lo = r->parts[p].start = lo;
+                r->parts[p].hi = r->parts[p].end = hi;
         }
         if (start != NF_READER_BEGINNING) {
                 int64_t *at = calloc((size_t)r->nparts, sizeof(int64_t));
@@ -158,6 +167,70 @@ nf_reader_t *nf_reader_new(rd_kafka_conf_t *rkc, const char *topic,
                 return NULL;
         }
         return r;
+}
+
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+        return v < lo ? lo : v > hi ? hi : v;
+}
+
+int nf_reader_set_offsets(nf_reader_t *r, int32_t partition, int64_t start,
+                          int64_t end, char *errstr, size_t errstr_size)
+{
+        if (partition < -1 || partition >= r->nparts) {
+                snprintf(errstr, errstr_size, "%s has no partition %d",
+                         r->topic, (int)partition);
+                return -1;
+        }
+        for (int p = 0; p < r->nparts; p++) {
+                part_t *pt = &r->parts[p];
+                if (partition != -1 && p != partition) {
+                        continue;
+                }
+                if (start != NF_READER_KEEP) {
+                        pt->start = pt->next = clamp(start, pt->lo, pt->hi);
+                }
+                if (end != NF_READER_KEEP) {
+                        pt->end = clamp(end, pt->lo, pt->hi);
+                }
+        }
+        if (start == NF_READER_KEEP) {
+                return 0;
+        }
+        /* Move the fetch position: a seek on the assigned partitions (a
+         * second assign() right after the first trips an assertion in
+         * librdkafka 2.0.2's assignment code). */
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(r->nparts);
+        for (int p = 0; p < r->nparts; p++) {
+                if (partition == -1 || p == partition) {
+                        rd_kafka_topic_partition_list_add(l, r->topic, p)
+                            ->offset = r->parts[p].start;
+                }
+        }
+        rd_kafka_error_t *error = rd_kafka_seek_partitions(r->rk, l, 30000);
+        for (int i = 0; !error && i < l->cnt; i++) {
+                if (l->elems[i].err) {
+                        snprintf(errstr, errstr_size, "seek %s [%d]: %s",
+                                 r->topic, (int)l->elems[i].partition,
+                                 rd_kafka_err2str(l->elems[i].err));
+                        rd_kafka_topic_partition_list_destroy(l);
+                        return -1;
+                }
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+        if (error) {
+                snprintf(errstr, errstr_size, "seek %s: %s", r->topic,
+                         rd_kafka_error_string(error));
+                rd_kafka_error_destroy(error);
+                return -1;
+        }
+        return 0;
+}
+
+int nf_reader_partitions(const nf_reader_t *r)
+{
+        return r->nparts;
 }
 
 int nf_reader_set_end_time(nf_reader_t *r, int64_t ts_ms, int timeout_ms,

@@ -41,6 +41,20 @@ int nf_reader_set_end_time(nf_reader_t *r, int64_t ts_ms, int timeout_ms,
                            char *errstr, size_t errstr_size);
 
 /*
+ * Limits partition (every partition when partition is -1) to the offsets
+ * [start, end): NF_READER_KEEP leaves that side as it is; values are clamped
+ * to what the partition holds (its low and high watermarks at creation).
+ * Call before the first nf_reader_next() (a new start is a seek). Returns 0,
+ * or -1 with errstr (no such partition, or the seek failed).
+ */
+#define NF_READER_KEEP INT64_MIN
+int nf_reader_set_offsets(nf_reader_t *r, int32_t partition, int64_t start,
+                          int64_t end, char *errstr, size_t errstr_size);
+
+/* Number of partitions of the topic. */
+int nf_reader_partitions(const nf_reader_t *r);
+
+/*
  * Next message, waiting up to timeout_ms; NULL on timeout or on a transient
  * consumer error (logged). Caller frees with rd_kafka_message_destroy()
  * before nf_reader_destroy(). Messages past a partition's end are still

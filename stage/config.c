@@ -31,8 +31,23 @@ const nf_conf_key_t nf_stage_keys[] = {
      "stderr"},
     {"processors", NF_CONF_LIST, NULL, NULL, 0, 0,
      "Processor chain, in order (default: every processor, clean,dedup,tag)"},
-    {"processing.guarantee", NF_CONF_ENUM, "at_least_once", "at_least_once",
-     0, 0, "Delivery guarantee"},
+    {"processing.guarantee", NF_CONF_ENUM, "at_least_once",
+     "at_least_once,exactly_once", 0, 0,
+     "at_least_once: input offsets are committed after the output is "
+     "acknowledged (a crash may repeat records); exactly_once: output and "
+     "input offsets commit in one Kafka transaction (read_committed readers "
+     "see each input once)"},
+    {"transaction.max.records", NF_CONF_INT, "5000", NULL, 1, 1e9,
+     "exactly_once: commit the transaction after this many input records"},
+    {"transaction.interval.ms", NF_CONF_INT, "100", NULL, 1, 3.6e6,
+     "exactly_once: commit the transaction at the latest this long after it "
+     "began (the output latency for read_committed readers)"},
+    {"replay.time.lookup", NF_CONF_ENUM, "broker", "broker,scan", 0, 0,
+     "replay: how --from/--to times become offsets. broker: "
+     "offsets_for_times() (the broker's time index); scan: read each "
+     "partition from its beginning and keep the records whose timestamp is "
+     "in range (for brokers without a time index, such as librdkafka's mock "
+     "cluster)"},
     {"workers", NF_CONF_INT, "1", NULL, 1, 64,
      "run: processing threads (decode, chain, encode) in one instance; a "
      "partition always goes to the same thread, so per-partition order is "

@@ -16,7 +16,10 @@
  *   down BROKER | up BROKER          broker down/up (-1: all); no leader move
  *   rtt BROKER MS                    delay every response of a broker
  *   errors API ERR [ERR...]          the next requests of API fail, in order
+ *   broker-errors BROKER API ERR [ERR...]   the same, on one broker only
+ *   pending BROKER API               "ok N": errors still queued on BROKER
  *   clear API                        drop API's queued errors
+ *   leader TOPIC FIRST[-LAST] BROKER move partition leadership
  *   topic-error TOPIC ERR            Metadata/AddPartitionsToTxn error
  *   coordinator group|transaction KEY BROKER
  * API is a name (Produce, Fetch, OffsetCommit, InitProducerId, EndTxn, ...)
@@ -140,6 +143,38 @@ static void command(rd_kafka_mock_cluster_t *mc, char *line, char *reply,
                 }
                 rd_kafka_mock_push_request_errors_array(mc, api,
                                                         (size_t)argc - 2, errs);
+        } else if (!strcmp(argv[0], "broker-errors") && argc >= 4) {
+                if (parse_api(argv[2], &api) == -1) {
+                        snprintf(reply, size, "error: unknown API %s", argv[2]);
+                        return;
+                }
+                for (int i = 3; i < argc && !err; i++) {
+                        rd_kafka_resp_err_t e;
+                        if (parse_err(argv[i], &e) == -1) {
+                                snprintf(reply, size, "error: unknown error %s",
+                                         argv[i]);
+                                return;
+                        }
+                        /* one at a time: the call is variadic */
+                        err = rd_kafka_mock_broker_push_request_error_rtts(
+                            mc, atoi(argv[1]), api, 1, e, 0);
+                }
+        } else if (!strcmp(argv[0], "pending") && argc == 3) {
+                size_t cnt = 0;
+                if (parse_api(argv[2], &api) == -1) {
+                        snprintf(reply, size, "error: unknown API %s", argv[2]);
+                        return;
+                }
+                err = rd_kafka_mock_broker_error_stack_cnt(mc, atoi(argv[1]),
+                                                           api, &cnt);
+                snprintf(reply, size, "ok %zu", cnt);
+        } else if (!strcmp(argv[0], "leader") && argc == 4) {
+                char *dash = strchr(argv[2], '-');
+                int first = atoi(argv[2]), last = dash ? atoi(dash + 1) : first;
+                for (int p = first; p <= last && !err; p++) {
+                        err = rd_kafka_mock_partition_set_leader(
+                            mc, argv[1], p, atoi(argv[3]));
+                }
         } else if (!strcmp(argv[0], "clear") && argc == 2) {
                 if (parse_api(argv[1], &api) == -1) {
                         snprintf(reply, size, "error: unknown API %s", argv[1]);

@@ -5,6 +5,8 @@
  *   newsflow process [-c FILE] [-X key=value]...   file mode: stdin -> stdout
  *   newsflow check   [-c FILE] [-X key=value]...   validate config and rules
  *   newsflow config  --list | [-c FILE] [-X ...]   list keys / show effective
+ *   newsflow replay  --from POS [--to POS] [--topic T] [--output T] [...]
+ *   newsflow redrive --from-dlq TOPIC [--filter K=V] [--to TOPIC] [...]
  *   newsflow version
  *
  * The config file uses the same key=value syntax as -X; -X wins. Only this
@@ -19,6 +21,8 @@
 #include "processors/chain.h"
 #include "stage/config.h"
 #include "stage/filemode.h"
+#include "stage/redrive.h"
+#include "stage/replay.h"
 #include "stage/run.h"
 
 static void usage(FILE *fp)
@@ -28,15 +32,53 @@ static void usage(FILE *fp)
                 "       newsflow process [-c FILE] [-X key=value]... < in.jsonl > out.jsonl\n"
                 "       newsflow check   [-c FILE] [-X key=value]...\n"
                 "       newsflow config  --list | [-c FILE] [-X key=value]...\n"
+                "       newsflow replay  --from POS [--to POS] [--topic T] [--output T]\n"
+                "                        [-c FILE] [-X key=value]...\n"
+                "       newsflow redrive --from-dlq TOPIC [--filter reason=VALUE] [--to TOPIC]\n"
+                "                        [-c FILE] [-X key=value]...\n"
                 "       newsflow version\n"
+                "\n"
+                "POS: a time (2026-11-27T17:00:00Z, or @EPOCH_MS), an offset for every\n"
+                "partition, PARTITION:OFFSET[,...], beginning or end; --from inclusive,\n"
+                "--to exclusive (default: the end at start).\n"
                 "\n"
                 "Keys: `newsflow config --list`; any other key is passed to "
                 "librdkafka\n(prefix consumer. or producer. for one client).\n");
 }
 
+/* A subcommand's own "--name VALUE" options; NULL-terminated tables. */
+typedef struct opt_s {
+        const char *name;
+        const char *value; /* NULL unless given */
+} opt_t;
+
+static opt_t replay_opts[] = {{"--from", NULL},
+                              {"--to", NULL},
+                              {"--topic", NULL},
+                              {"--output", NULL},
+                              {NULL, NULL}};
+static opt_t redrive_opts[] = {
+    {"--from-dlq", NULL}, {"--filter", NULL}, {"--to", NULL}, {NULL, NULL}};
+
+static opt_t *opt_find(opt_t *opts, const char *name)
+{
+        for (; opts && opts->name; opts++) {
+                if (strcmp(opts->name, name) == 0) {
+                        return opts;
+                }
+        }
+        return NULL;
+}
+
+static const char *opt(opt_t *opts, const char *name)
+{
+        return opt_find(opts, name)->value;
+}
+
 /* Builds the configuration from argv (after the subcommand). Returns NULL
- * after printing a message. *list is set when --list was given. */
-static nf_conf_t *parse_args(int argc, char **argv, int *list)
+ * after printing a message. *list is set when --list was given; options of
+ * opts (may be NULL) get their values. */
+static nf_conf_t *parse_args(int argc, char **argv, int *list, opt_t *opts)
 {
         nf_conf_t *conf = nf_conf_new();
         nf_conf_t *cli = nf_conf_new();
@@ -44,8 +86,11 @@ static nf_conf_t *parse_args(int argc, char **argv, int *list)
         char errstr[512];
         for (int i = 0; i < argc; i++) {
                 const char *a = argv[i];
+                opt_t *o = opt_find(opts, a);
                 if (strcmp(a, "--list") == 0 && list) {
                         *list = 1;
+                } else if (o && i + 1 < argc) {
+                        o->value = argv[++i];
                 } else if ((strcmp(a, "-c") == 0 || strcmp(a, "-X") == 0) &&
                            i + 1 < argc) {
                         if (a[1] == 'c') {
@@ -128,17 +173,38 @@ int main(int argc, char **argv)
                 return 0;
         }
         if (strcmp(cmd, "run") && strcmp(cmd, "process") && strcmp(cmd, "check") &&
-            strcmp(cmd, "config")) {
+            strcmp(cmd, "config") && strcmp(cmd, "replay") && strcmp(cmd, "redrive")) {
                 fprintf(stderr, "newsflow: unknown command \"%s\"\n\n", cmd);
                 usage(stderr);
                 return 2;
         }
 
         int list = 0;
+        opt_t *opts = strcmp(cmd, "replay") == 0    ? replay_opts
+                      : strcmp(cmd, "redrive") == 0 ? redrive_opts
+                                                    : NULL;
         nf_conf_t *conf = parse_args(argc - 2, argv + 2,
-                                     strcmp(cmd, "config") == 0 ? &list : NULL);
+                                     strcmp(cmd, "config") == 0 ? &list : NULL, opts);
         if (!conf) {
                 return 2;
+        }
+        const char *required = opts == replay_opts    ? "--from"
+                               : opts == redrive_opts ? "--from-dlq"
+                                                      : NULL;
+        if (required && !opt(opts, required)) {
+                fprintf(stderr, "newsflow %s: %s is required\n\n", cmd, required);
+                usage(stderr);
+                nf_conf_destroy(conf);
+                return 2;
+        }
+        if (opts == replay_opts) {
+                /* --topic / --output stand for input.topic / output.topic */
+                if (opt(opts, "--topic")) {
+                        nf_conf_set(conf, "input.topic", opt(opts, "--topic"));
+                }
+                if (opt(opts, "--output")) {
+                        nf_conf_set(conf, "output.topic", opt(opts, "--output"));
+                }
         }
         if (list) {
                 nf_config_list(stdout);
@@ -161,9 +227,18 @@ int main(int argc, char **argv)
                 rc = check(conf);
         } else if (strcmp(cmd, "process") == 0) {
                 rc = nf_filemode_run(conf, stdin, stdout);
+        } else if (opts == redrive_opts) {
+                nf_redrive_opts_t ro = {.dlq = opt(opts, "--from-dlq"),
+                                        .filter = opt(opts, "--filter"),
+                                        .to = opt(opts, "--to")};
+                rc = nf_redrive_run(conf, &ro);
         } else if (nf_config_check_run(conf, errstr, sizeof(errstr)) == -1) {
                 fprintf(stderr, "newsflow: configuration error: %s\n", errstr);
                 rc = 1;
+        } else if (opts == replay_opts) {
+                nf_replay_opts_t ro = {.from = opt(opts, "--from"),
+                                       .to = opt(opts, "--to")};
+                rc = nf_replay_run(conf, &ro);
         } else {
                 rc = nf_run(conf);
         }

@@ -11,12 +11,16 @@
  * (QUEUE_FULL) wait in an outbox while input is paused: nothing is dropped,
  * nothing spins.
  *
- * Where later work plugs in:
- *   - exactly-once (issue 6): the offsets tracker's store callback is where
- *     a transactional run would collect positions for
- *     send_offsets_to_transaction() instead of storing them;
- *   - the dedup state topic (issue 4): state_restore() before subscribing,
- *     and the state tail polled in the main loop.
+ * Exactly-once (processing.guarantee=exactly_once, txn.h) changes only
+ * where offsets go: each input record joins the open transaction
+ * (nf_txn_add() in handle()), the tracker stores nothing, and the loop
+ * commits the transaction when it is due (eos_commit()). An abortable error
+ * voids everything in flight: the tracker forgets the partitions, the
+ * outbox is emptied, the transaction aborted and the input rewound
+ * (eos_abort()). The at-least-once path is the same as without it.
+ *
+ * The dedup state topic (issue 4): state_restore() before subscribing, and
+ * the state tail polled in the main loop.
  */
 #include "stage/run.h"
 
@@ -34,11 +38,13 @@
 #include "processors/chain.h"
 #include "producer/producer.h"
 #include "stage/config.h"
+#include "stage/digest.h"
 #include "stage/dlq.h"
 #include "stage/offsets.h"
 #include "stage/state.h"
 #include "stage/stats.h"
 #include "stage/metrics.h"
+#include "stage/txn.h"
 #include "stage/workers.h"
 
 /* How long to wait for records in flight before giving partitions up in a
@@ -71,6 +77,7 @@ typedef struct input_s {
 typedef struct token_s {
         nf_inflight_t *e;
         out_kind_t kind;
+        unsigned gen; /* exactly-once: run_t.txn_gen when it was queued */
 } token_t;
 
 /* A record the producer has not accepted yet. Owns key, value, headers. */
@@ -92,6 +99,12 @@ typedef struct run_s {
         nf_stats_t stats;
         nf_metrics_t *metrics; /* NULL unless metrics.listen is set */
         nf_state_t *state;     /* NULL unless dedup.state.topic is read */
+        char digest[NF_DIGEST_LEN + 1]; /* header of every output record */
+        nf_txn_t *txn;         /* NULL unless exactly_once */
+        int txn_broken; /* a record failed: the open transaction can only
+                           be aborted */
+        unsigned txn_gen; /* bumped at every abort: reports of records of
+                             an aborted transaction are stale */
         nf_workers_t *workers; /* NULL unless workers > 1 */
         size_t max_jobs;       /* jobs in the pool before input waits */
         rd_kafka_queue_t *cq;  /* the consumer's queue, to wake its poll */
@@ -141,6 +154,7 @@ static void outbox_push(run_t *r, nf_inflight_t *e, out_kind_t kind,
         }
         tok->e = e;
         tok->kind = kind;
+        tok->gen = r->txn_gen;
         nf_offsets_hold(e);
         m->msg = (nf_producer_msg_t){.topic = topic,
                                      .partition = RD_KAFKA_PARTITION_UA,
@@ -167,7 +181,7 @@ static void outbox_pop(run_t *r)
 }
 
 static void delivery_failed(run_t *r, token_t *tok, rd_kafka_resp_err_t err,
-                            const char *topic);
+                            const char *topic, int reported);
 
 /* Hands queued records to the producer, in order, until it is full. */
 static void outbox_send(run_t *r)
@@ -177,6 +191,16 @@ static void outbox_send(run_t *r)
                 rd_kafka_resp_err_t err =
                     nf_producer_send(r->producer, &m->msg);
                 if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        return;
+                }
+                if (r->txn && (err == RD_KAFKA_RESP_ERR__STATE ||
+                               err == RD_KAFKA_RESP_ERR__FATAL)) {
+                        /* The transaction failed (abortable or fatal):
+                         * nothing more goes into it; the loop aborts it. */
+                        nf_log(NF_LOG_WARN, "txn: abortable error", "call",
+                               "produce", "error", rd_kafka_err2name(err),
+                               "reason", rd_kafka_err2str(err), NULL);
+                        r->txn_broken = 1;
                         return;
                 }
                 if (err) {
@@ -189,22 +213,29 @@ static void outbox_send(run_t *r)
                         token_t *tok = m->msg.token;
                         const char *topic = m->msg.topic;
                         outbox_pop(r);
-                        delivery_failed(r, tok, err, topic);
+                        delivery_failed(r, tok, err, topic, 0);
                         continue;
                 }
                 outbox_pop(r); /* value and headers now belong to librdkafka */
         }
 }
 
+/* Drops what the producer has not taken. At teardown the holds stay (the
+ * tracker is freed whole); after a transaction abort they are released,
+ * which frees the entries of the forgotten partitions. */
 static void outbox_clear(run_t *r)
 {
         while (r->outbox) {
                 outmsg_t *m = r->outbox;
+                token_t *tok = m->msg.token;
                 free(m->msg.value);
                 if (m->msg.headers) {
                         rd_kafka_headers_destroy(m->msg.headers);
                 }
-                free(m->msg.token);
+                if (!r->closing) {
+                        nf_offsets_release(r->offsets, tok->e);
+                }
+                free(tok);
                 outbox_pop(r);
         }
 }
@@ -303,9 +334,11 @@ static void produce_reason(rd_kafka_resp_err_t err, char *buf, size_t size)
         buf[o] = '\0';
 }
 
-/* A record made from input tok->e was not written. Consumes tok. */
+/* A record made from input tok->e was not written: refused by
+ * nf_producer_send() (reported=0) or failed in its delivery report
+ * (reported=1). Consumes tok. */
 static void delivery_failed(run_t *r, token_t *tok, rd_kafka_resp_err_t err,
-                            const char *topic)
+                            const char *topic, int reported)
 {
         nf_inflight_t *e = tok->e;
         input_t *in = nf_offsets_data(e);
@@ -314,7 +347,23 @@ static void delivery_failed(run_t *r, token_t *tok, rd_kafka_resp_err_t err,
         snprintf(message, sizeof(message), "could not write to topic %s: %s",
                  topic, rd_kafka_err2str(err));
 
-        if (tok->kind != OUT_DLQ && is_record_error(err)) {
+        if (r->txn && reported) {
+                /* The transaction cannot commit now (librdkafka makes it
+                 * abortable); the loop aborts it and reads the batch again.
+                 * A record refused for good would fail every attempt: its
+                 * input goes to the DLQ next time instead. Releasing the
+                 * hold stores nothing (offsets travel in the transaction). */
+                if (tok->kind != OUT_DLQ && is_record_error(err)) {
+                        nf_txn_poison(r->txn, nf_offsets_partition(e),
+                                      nf_offsets_offset(e), reason);
+                }
+                log_record(NF_LOG_WARN,
+                           "could not deliver a record: the transaction "
+                           "will be aborted and the batch retried",
+                           r, e, reason, message);
+                r->txn_broken = 1;
+                nf_offsets_release(r->offsets, e);
+        } else if (tok->kind != OUT_DLQ && is_record_error(err)) {
                 /* The record is refused, the input is not lost: the
                  * original goes to the DLQ (once, however many of its
                  * records failed), and that delivery completes it. */
@@ -344,14 +393,22 @@ static void on_delivery(void *opaque, void *token, rd_kafka_resp_err_t err,
         run_t *r = opaque;
         token_t *tok = token;
         if (r->closing || err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
-            err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+            err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
+            (r->txn && tok->gen != r->txn_gen)) {
                 /* Tearing down past the deadline: not written (or too
-                 * late to commit); the entry is freed with the tracker. */
+                 * late to commit); the entry is freed with the tracker.
+                 * Or purged by a transaction abort, or late from an aborted
+                 * transaction: the release only frees the entry (its
+                 * partition is forgotten, and nothing is stored in this
+                 * mode). */
+                if (r->txn && !r->closing) {
+                        nf_offsets_release(r->offsets, tok->e);
+                }
                 free(tok);
                 return;
         }
         if (err) {
-                delivery_failed(r, tok, err, rd_kafka_topic_name(rkm->rkt));
+                delivery_failed(r, tok, err, rd_kafka_topic_name(rkm->rkt), 1);
                 return;
         }
         atomic_fetch_add(tok->kind == OUT_OUTPUT ? &r->stats.out
@@ -366,6 +423,9 @@ static void on_delivery(void *opaque, void *token, rd_kafka_resp_err_t err,
 static void on_store(void *opaque, int32_t partition, int64_t next_offset)
 {
         run_t *r = opaque;
+        if (r->txn) {
+                return; /* exactly-once: offsets go with the transaction */
+        }
         if (r->consumer) {
                 /* refused (and logged) once the consumer is closed */
                 nf_consumer_store(r->consumer, r->in_topic, partition,
@@ -398,8 +458,12 @@ static int emit(run_t *r, nf_inflight_t *e, nf_job_t *job)
         }
         publish_state(r, e, &job->out);
         if (job->verdict == NF_PASS) {
+                /* The rules/config version that made it (digest.h). */
+                rd_kafka_headers_t *h = rd_kafka_headers_new(1);
+                rd_kafka_header_add(h, NF_DIGEST_HEADER, -1, r->digest,
+                                    NF_DIGEST_LEN);
                 outbox_push(r, e, OUT_OUTPUT, r->out_topic, job->key,
-                            job->key_len, job->value, job->value_len, NULL);
+                            job->key_len, job->value, job->value_len, h);
                 job->key = job->value = NULL; /* now owned by the outbox */
                 return 0;
         }
@@ -438,6 +502,14 @@ static void collect(run_t *r)
 static void handle(run_t *r, rd_kafka_message_t *rkm)
 {
         atomic_fetch_add(&r->stats.in, 1);
+        char errstr[512];
+        if (r->txn && nf_txn_add(r->txn, rkm->partition, rkm->offset, errstr,
+                                 sizeof(errstr)) != NF_TXN_OK) {
+                nf_log(NF_LOG_ERROR, "stopping", "error", errstr, NULL);
+                rd_kafka_message_destroy(rkm);
+                fail(r);
+                return;
+        }
         input_t *in = calloc(1, sizeof(*in));
         if (!in) {
                 abort();
@@ -446,6 +518,21 @@ static void handle(run_t *r, rd_kafka_message_t *rkm)
         nf_inflight_t *e =
             nf_offsets_begin(r->offsets, rkm->partition, rkm->offset, in);
 
+        if (r->txn) {
+                /* Exactly-once: a record refused for good in an aborted
+                 * transaction goes straight to the DLQ this time. */
+                const char *refused =
+                    nf_txn_poisoned(r->txn, rkm->partition, rkm->offset);
+                if (refused) {
+                        if (bad_input(r, e, "produce", refused,
+                                      "a record made from it was refused by "
+                                      "the broker for good in an aborted "
+                                      "transaction") == 0) {
+                                nf_offsets_release(r->offsets, e);
+                        }
+                        return;
+                }
+        }
         /* The job borrows the payload: the entry keeps rkm until the job is
          * finished and its records are acknowledged. */
         nf_origin_t origin = {.topic = r->in_topic,
@@ -499,6 +586,96 @@ static int drain(run_t *r, int timeout_ms)
         }
 }
 
+/* ---- exactly-once ---- */
+
+/* Voids everything since the open transaction began: the tracker forgets
+ * the partitions (entries are freed as their records report), the outbox
+ * is emptied, the transaction aborted, and, unless the partitions are lost,
+ * the input rewound to the last committed offsets so the batch is read
+ * again. A fatal error stops the stage. */
+static void eos_abort(run_t *r, int rewind)
+{
+        char errstr[512];
+        rd_kafka_t *rk = nf_consumer_handle(r->consumer);
+        rd_kafka_topic_partition_list_t *parts = NULL;
+        if (!rd_kafka_assignment(rk, &parts)) {
+                for (int i = 0; i < parts->cnt; i++) {
+                        nf_offsets_forget(r->offsets,
+                                          parts->elems[i].partition);
+                }
+                rd_kafka_topic_partition_list_destroy(parts);
+        }
+        /* Jobs still with the workers belong to the aborted batch too. */
+        while (r->workers && nf_workers_pending(r->workers)) {
+                nf_job_t *job = nf_workers_collect(r->workers);
+                if (!job) {
+                        nf_workers_wait(r->workers, 10);
+                        continue;
+                }
+                nf_inflight_t *e = job->opaque;
+                nf_job_destroy(job);               /* borrows e's payload */
+                nf_offsets_release(r->offsets, e); /* forgotten: freed */
+        }
+        r->txn_gen++;
+        r->txn_broken = 0;
+        outbox_clear(r);
+        if (nf_txn_abort(r->txn, errstr, sizeof(errstr)) == NF_TXN_FATAL ||
+            (rewind && nf_txn_rewind(r->txn, rk, errstr, sizeof(errstr)) ==
+                           -1)) {
+                nf_log(NF_LOG_ERROR, "stopping", "error", errstr, NULL);
+                fail(r);
+        }
+}
+
+/* Commits the open transaction once every record of it is in the
+ * producer (the workers' jobs collected, the outbox handed over); an
+ * abortable error aborts and rewinds (eos_abort()), a fatal
+ * one stops the stage. Returns 0 when committed (or nothing was open). */
+static int eos_commit(run_t *r)
+{
+        char errstr[512];
+        while (r->workers && nf_workers_pending(r->workers) && !r->failed) {
+                nf_workers_wait(r->workers, 10);
+                collect(r);
+                nf_producer_poll(r->producer, 0);
+        }
+        if (r->failed) {
+                return -1; /* stopping on an error: nothing is committed */
+        }
+        while (r->outbox && !r->txn_broken) {
+                outbox_send(r);
+                if (r->outbox && !r->txn_broken) {
+                        nf_producer_poll(r->producer, 50);
+                }
+        }
+        nf_txn_status_t st =
+            r->txn_broken ? NF_TXN_ABORTED
+                          : nf_txn_commit(r->txn,
+                                          nf_consumer_handle(r->consumer),
+                                          errstr, sizeof(errstr));
+        if (st == NF_TXN_FATAL) {
+                nf_log(NF_LOG_ERROR, "stopping", "error", errstr, NULL);
+                fail(r);
+        } else if (st == NF_TXN_ABORTED) {
+                eos_abort(r, 1);
+        }
+        return st == NF_TXN_OK ? 0 : -1;
+}
+
+static void log_txn_summary(run_t *r)
+{
+        const nf_txn_counters_t *c = nf_txn_counters(r->txn);
+        char v[6][24];
+        const uint64_t n[6] = {c->begun,   c->committed, c->aborted,
+                               c->rewinds, c->retries,   c->records};
+        for (int i = 0; i < 6; i++) {
+                snprintf(v[i], sizeof(v[i]), "%" PRIu64, n[i]);
+        }
+        nf_log(NF_LOG_INFO, "transactions", "begun", v[0], "committed", v[1],
+               "aborted", v[2], "rewinds", v[3], "retries", v[4], "records",
+               v[5], NULL);
+}
+
 /* ---- rebalance hooks ---- */
 
 static void on_assign(void *opaque,
@@ -521,10 +698,25 @@ static void on_revoke(void *opaque,
         if (lost) {
                 atomic_store(&r->stats.group_joined, 0);
         }
+        if (r->txn && r->failed) {
+                /* stopping on an error: the transaction is not committed */
+                return;
+        }
+        /* Exactly-once: the open transaction holds records of the revoked
+         * partitions; commit it (their offsets with it) before they go, or
+         * abort it when they are lost (the broker would refuse the offsets
+         * of an old generation). */
+        if (r->txn) {
+                if (lost) {
+                        eos_abort(r, 0);
+                } else {
+                        eos_commit(r);
+                }
+        }
         /* Finish what is in flight so its offsets are stored and committed
          * before the next owner starts; lost partitions already have a new
          * owner, so their offsets could not be committed anyway. */
-        if (!lost) {
+        if (!lost && !r->txn) {
                 int left = drain(r, REVOKE_DRAIN_MS);
                 if (left) {
                         char n[16];
@@ -692,6 +884,10 @@ static void loop(run_t *r)
                                              nf_state_lag_ms(r->state));
                         }
                 }
+                if (r->txn && (r->txn_broken || nf_txn_due(r->txn))) {
+                        eos_commit(r);
+                        continue;
+                }
                 collect(r);
                 outbox_send(r);
                 if (r->outbox) {
@@ -785,6 +981,10 @@ int nf_run(const nf_conf_t *conf)
                 nf_log(NF_LOG_ERROR, "cannot start", "error", errstr, NULL);
                 goto out;
         }
+        if (nf_config_digest(conf, r->digest, errstr, sizeof(errstr)) == -1) {
+                nf_log(NF_LOG_ERROR, "cannot start", "error", errstr, NULL);
+                goto out;
+        }
         r->offsets = nf_offsets_new(on_store, input_free, r);
         r->stats.chain = r->chain;
         if (nf_conf_get(conf, "metrics.listen")) {
@@ -797,8 +997,19 @@ int nf_run(const nf_conf_t *conf)
                 }
         }
 
+        int eos = strcmp(nf_conf_get(conf, "processing.guarantee"),
+                         "exactly_once") == 0;
+        char txn_id[512] = "";
         rd_kafka_conf_t *rkc =
             client_conf(conf, NF_CLIENT_PRODUCER, errstr, sizeof(errstr));
+        if (rkc && eos) {
+                nf_txn_id(conf, txn_id, sizeof(txn_id));
+                if (rd_kafka_conf_set(rkc, "transactional.id", txn_id, errstr,
+                                      sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+                        rd_kafka_conf_destroy(rkc);
+                        rkc = NULL;
+                }
+        }
         if (rkc) {
                 /* rkc is owned by the producer from here, even on failure */
                 r->producer = nf_producer_new(rkc, on_delivery, r, errstr,
@@ -808,6 +1019,21 @@ int nf_run(const nf_conf_t *conf)
                 nf_log(NF_LOG_ERROR, "cannot create the producer", "error",
                        errstr, NULL);
                 goto out;
+        }
+        if (eos) {
+                r->txn = nf_txn_new(
+                    nf_producer_handle(r->producer), r->in_topic,
+                    nf_conf_get_int(conf, "transaction.max.records", 5000),
+                    nf_conf_get_int(conf, "transaction.interval.ms", 100),
+                    errstr, sizeof(errstr));
+                if (!r->txn) {
+                        nf_log(NF_LOG_ERROR, "cannot start exactly-once",
+                               "transactional.id", txn_id, "error", errstr,
+                               NULL);
+                        goto out;
+                }
+                nf_log(NF_LOG_INFO, "exactly-once: transactions initialised",
+                       "transactional.id", txn_id, NULL);
         }
         if (state_restore(r, errstr, sizeof(errstr)) == -1) {
                 nf_log(NF_LOG_ERROR, "cannot restore dedup state", "error",
@@ -820,7 +1046,8 @@ int nf_run(const nf_conf_t *conf)
         nf_consumer_hooks_t hooks = {.assign = on_assign,
                                      .revoke = on_revoke,
                                      .stats = on_stats,
-                                     .opaque = r};
+                                     .opaque = r,
+                                     .external_commit = r->txn != NULL};
         rkc = client_conf(conf, NF_CLIENT_CONSUMER, errstr, sizeof(errstr));
         if (rkc) {
                 r->consumer = nf_consumer_new(
@@ -848,14 +1075,31 @@ int nf_run(const nf_conf_t *conf)
         nf_log(NF_LOG_INFO, "stage running", "input", r->in_topic, "output",
                r->out_topic, "dlq", r->dlq_topic ? r->dlq_topic : "",
                "processors", nf_conf_get(conf, "processors"), "workers",
-               nf_conf_get(conf, "workers"), NULL);
+               nf_conf_get(conf, "workers"), "config_digest", r->digest,
+               NULL);
 
         loop(r);
 
         /* Shutdown: no more fetching; finish what is in flight; commit what
          * is complete; leave the group. */
         nf_log(NF_LOG_INFO, "stopping: finishing records in flight", NULL);
-        int left = drain(r, SHUTDOWN_DRAIN_MS);
+        int left = 0;
+        if (r->txn) {
+                /* Exactly-once: what is finished is what the open
+                 * transaction commits; after an error nothing is. */
+                if (!r->failed && eos_commit(r) == -1 && !r->failed) {
+                        nf_log(NF_LOG_ERROR,
+                               "the last transaction was aborted at "
+                               "shutdown: its records will be processed "
+                               "again",
+                               NULL);
+                        r->failed = 1;
+                } else if (r->failed && !nf_producer_fatal(r->producer)) {
+                        nf_txn_abort(r->txn, errstr, sizeof(errstr));
+                }
+        } else {
+                left = drain(r, SHUTDOWN_DRAIN_MS);
+        }
         if (left) {
                 char n[16];
                 snprintf(n, sizeof(n), "%d", left);
@@ -890,6 +1134,10 @@ out:
         if (r->chain) {
                 log_summary(r);
         }
+        if (r->txn) {
+                log_txn_summary(r);
+        }
+        nf_txn_destroy(r->txn);
         nf_metrics_destroy(r->metrics); /* before the chain and stats it reads */
         nf_state_destroy(r->state);
         nf_chain_destroy(r->chain);
