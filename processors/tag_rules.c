@@ -1466,10 +1466,19 @@ nf_tag_rules_t *nf_tag_rules_load(const char *const *paths, size_t npaths,
                                         im->entry = (int)j;
                                 }
                         }
-                        /* an implied entry that no loaded file defines is
-                         * ignored: organizations.json works without
-                         * topics.json */
                 }
+                /* an implied entry that no loaded file defines is dropped
+                 * (organizations.json works without topics.json): the
+                 * engine only ever sees resolved ones */
+                size_t kept = 0;
+                for (size_t k = 0; k < en->nimplies; k++) {
+                        if (en->implies[k].entry < 0) {
+                                free(en->implies[k].name);
+                        } else {
+                                en->implies[kept++] = en->implies[k];
+                        }
+                }
+                en->nimplies = kept;
         }
         build_index(r);
         r->mctx = pcre2_match_context_create(NULL);
