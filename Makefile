@@ -56,6 +56,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
 .PHONY: fuzz fuzz-build
 # Keep object files of bench, test and fuzz programs between runs.
@@ -103,7 +104,7 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
 	  EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-build
-	@BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # deps: idempotent. Installs only what is missing; explains itself when not root.
 deps:
