@@ -953,6 +953,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                         l->reason = (uint8_t)r;
                 }
         }
+        res->pattern_limit_hits = nf_clean_match_limit_hits(mt);
         nf_clean_match_destroy(mt);
 
         /* 2. Hard-wrapped text: a kept line of WRAP_MIN bytes or more that

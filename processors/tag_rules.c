@@ -950,6 +950,7 @@ static int combine_vetoes(loader_t *ld, nf_tag_entry_t *en)
         pcre2_code_free(en->veto_all.code);
         free(en->veto_all.src);
         int rc = compile_regex(ld, src, &en->veto_all);
+        en->veto_all.entry = en->veto[0].entry; /* for limit messages */
         free(src);
         return rc;
 }
