@@ -1224,7 +1224,9 @@ static int parse_word_set(loader_t *ld, json_t *obj, const char *key,
                 (*set)[(*n)++] = toks.v[0].hash;
         }
         nf_tag_tokens_fini(&toks);
-        qsort(*set, *n, sizeof(**set), cmp_u64);
+        if (*n) { /* an empty list leaves *set NULL */
+                qsort(*set, *n, sizeof(**set), cmp_u64);
+        }
         return 0;
 }
 
@@ -1279,7 +1281,9 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
         }
         /* cues sorted by first-word hash (longest first within a hash), so
          * cue_first[i] is the first-word hash of cues[i] */
-        qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
+        if (pc->ncues) { /* qsort(NULL, 0) is undefined (fuzz_rules) */
+                qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
+        }
         memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
         for (size_t i = 0; i < pc->ncues; i++) {
                 uint64_t h = pc->cues[i].words[0].hash;
