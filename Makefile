@@ -4,6 +4,9 @@
 #   make deps       install the Debian packages the build and tests need
 #   make test       unit + integration tests; last line "N passed, N failed"
 #   make demo       the main job on the bundled mock broker
+#   make memcheck   unit tests under valgrind (no error, no leak)
+#   make soak SOAK_SECONDS=N   long run with faults; fails on RSS/fd growth
+#   make fuzz FUZZ_SECONDS=N [FUZZ_TARGETS="tag rules"]   libFuzzer harnesses
 #   make deploy-check  validate deploy/ (YAML/JSON, config keys, Dockerfile,
 #                   systemd unit, the image's ENTRYPOINT against kafka-mock)
 #   make SANITIZE=address,undefined ...   instrumented build (under build-san/)
@@ -56,6 +59,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
 .PHONY: fuzz fuzz-build
 # Keep object files of bench, test and fuzz programs between runs.
@@ -103,7 +107,7 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
 	  EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-build
-	@BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # deps: idempotent. Installs only what is missing; explains itself when not root.
 deps:
@@ -119,8 +123,9 @@ deps:
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
 	  && echo "deps: installed$$missing"
 
-tests-build: all $(UNIT_BIN) $(TOOL_BIN)
-.PHONY: tests-build
+# gen_articles: the bad-input test's good records and the soak's stream.
+tests-build: all $(UNIT_BIN) $(TOOL_BIN) $(BUILD)/bench/gen_articles
+.PHONY: tests-build memcheck soak
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
@@ -133,6 +138,18 @@ unit-test: deps
 integration-test: deps
 	@$(MAKE) --no-print-directory tests-build
 	@BUILD=$(BUILD) tests/run.sh integration
+
+# Every unit test under valgrind memcheck: zero errors, zero leaks.
+memcheck: deps
+	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/memcheck.sh
+
+# The stage on kafka-mock for SOAK_SECONDS under a steady stream with 5% bad
+# input and broker faults; fails when RSS or open fds grow (tests/soak.sh).
+SOAK_SECONDS ?= 900
+soak: deps
+	@$(MAKE) --no-print-directory tests-build
+	@BUILD=$(BUILD) tests/soak.sh $(SOAK_SECONDS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BIN)

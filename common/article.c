@@ -172,7 +172,7 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
                 snprintf(reason, reason_size, "too_large");
                 snprintf(errstr, errstr_size,
                          "record is %zu bytes, over the limit of %zu "
-                         "(message.max.bytes)",
+                         "(input.max.bytes)",
                          len, limits->max_bytes);
                 return NULL;
         }

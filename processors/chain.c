@@ -1,5 +1,14 @@
 /*
  * chain.c — runs the configured processors in order and counts. See chain.h.
+ *
+ * The record watchdog (record.timeout.ms) lives here, not in the run loop:
+ * the chain sets the record's deadline in the outcome, checks it after every
+ * processor, and the processors poll it in their long loops (html parsing,
+ * the tag engine's token and pattern loops). A single step that does not
+ * poll is bounded otherwise: every PCRE2 run by its match and depth limits,
+ * everything else by linear-time algorithms over an input capped by
+ * input.max.bytes. So a record is rejected ("<processor>.timeout") at most
+ * one such step after its deadline, and never hangs the stage.
  */
 #include "processors/chain.h"
 
@@ -21,6 +30,7 @@ typedef struct link_s {
 struct nf_chain_s {
         link_t *links;
         size_t n;
+        uint64_t timeout_ns; /* record.timeout.ms; 0 = no watchdog */
 };
 
 const nf_processor_t *nf_processor_find(const char *name)
@@ -42,6 +52,10 @@ nf_chain_t *nf_chain_new_with(const nf_processor_t *const *procs, size_t n,
         if (!chain || !chain->links) {
                 abort();
         }
+        chain->timeout_ns =
+            (uint64_t)nf_conf_get_int(conf, "record.timeout.ms",
+                                      NF_CHAIN_DEFAULT_TIMEOUT_MS) *
+            1000000u;
         for (size_t i = 0; i < n; i++) {
                 const nf_processor_t *proc = procs[i];
                 if (proc->abi != NF_PROCESSOR_ABI) {
@@ -104,13 +118,6 @@ void nf_chain_destroy(nf_chain_t *chain)
         free(chain);
 }
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void observe(nf_chain_counters_t *c, uint64_t ns)
 {
         atomic_fetch_add_explicit(&c->ns, ns, memory_order_relaxed);
@@ -128,14 +135,30 @@ static void observe(nf_chain_counters_t *c, uint64_t ns)
 nf_verdict_t nf_chain_process(nf_chain_t *chain, nf_article_t *art,
                               nf_outcome_t *out)
 {
+        uint64_t start = nf_now_ns();
+        out->deadline_ns = chain->timeout_ns ? start + chain->timeout_ns : 0;
         for (size_t i = 0; i < chain->n; i++) {
                 link_t *l = &chain->links[i];
                 out->verdict = NF_PASS;
                 out->reason[0] = out->message[0] = '\0';
                 atomic_fetch_add_explicit(&l->c.in, 1, memory_order_relaxed);
-                uint64_t t0 = now_ns();
+                uint64_t t0 = nf_now_ns();
                 l->proc->process(l->self, art, out);
-                observe(&l->c, now_ns() - t0);
+                uint64_t t1 = nf_now_ns();
+                observe(&l->c, t1 - t0);
+                if (out->deadline_ns && t1 > out->deadline_ns &&
+                    (out->verdict == NF_PASS ||
+                     strcmp(out->reason, "timeout") == 0)) {
+                        /* over the deadline: whatever it decided, the
+                         * record is rejected here */
+                        nf_outcome_reject(
+                            out, "timeout",
+                            "processing took %llu ms, over "
+                            "record.timeout.ms=%llu (stopped in %s)",
+                            (unsigned long long)((t1 - start) / 1000000u),
+                            (unsigned long long)(chain->timeout_ns / 1000000u),
+                            l->proc->name);
+                }
                 if (out->verdict == NF_PASS) {
                         atomic_fetch_add_explicit(&l->c.out, 1,
                                                   memory_order_relaxed);

@@ -29,6 +29,10 @@ typedef struct nf_chain_s nf_chain_t;
 extern const nf_processor_t *const nf_processors[];
 const nf_processor_t *nf_processor_find(const char *name);
 
+/* record.timeout.ms when the configuration does not say (the stage's key
+ * table has the same default). */
+#define NF_CHAIN_DEFAULT_TIMEOUT_MS 10000
+
 /*
  * Builds the chain named by conf's "processors" (comma list). conf must be
  * validated with defaults applied; it is borrowed for the call. Returns NULL
@@ -46,6 +50,9 @@ nf_chain_t *nf_chain_new_with(const nf_processor_t *const *procs, size_t n,
 
 /*
  * Runs the article through every processor until one does not pass.
+ * Watchdog: when record.timeout.ms (from the conf the chain was built with;
+ * 0 = off) runs out, the record is rejected with reason
+ * "<processor>.timeout", the processor being the one that was running.
  * out must be initialised by the caller; state records of all processors
  * accumulate in it. On NF_REJECT/NF_DROP, out->reason is
  * "<processor>.<reason>" and out->message the processor's sentence.

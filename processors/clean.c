@@ -40,6 +40,12 @@ static const nf_conf_key_t clean_keys[] = {
      "too_many_paragraphs / html_too_many_blocks)"},
     {"clean.html.max.depth", NF_CONF_INT, "512", NULL, 1, 1e6,
      "reject html nested deeper (reason html_too_deep)"},
+    {"clean.match.limit", NF_CONF_INT, "1000000", NULL, 1, 1e9,
+     "PCRE2 match limit per boilerplate pattern run; a record on which a "
+     "pattern hits it is rejected (reason pattern_limit)"},
+    {"clean.depth.limit", NF_CONF_INT, "10000", NULL, 1, 1e9,
+     "PCRE2 depth limit per boilerplate pattern run (interpreter; JIT "
+     "patterns are bounded by their stack), same reason"},
     {"clean.min.words", NF_CONF_INT, "1", NULL, 0, 1e6,
      "reject a record with fewer words left after cleaning (reason "
      "too_short); 1 rejects only records with nothing left (reason empty)"},
@@ -52,6 +58,7 @@ typedef struct clean_s {
         nf_html_opts_t html_opts;
         size_t max_text_bytes;
         int64_t min_words;
+        uint32_t match_limit, depth_limit;
 } clean_t;
 
 static void clean_destroy(void *self)
@@ -77,6 +84,11 @@ static void *clean_create(const nf_conf_t *conf, char *errstr,
                 clean_destroy(cl);
                 return NULL;
         }
+        cl->match_limit =
+            (uint32_t)nf_conf_get_int(conf, "clean.match.limit", 1000000);
+        cl->depth_limit =
+            (uint32_t)nf_conf_get_int(conf, "clean.depth.limit", 10000);
+        nf_clean_rules_set_limits(cl->rules, cl->match_limit, cl->depth_limit);
         int64_t paras = nf_conf_get_int(conf, "clean.max.paragraphs", 20000);
         cl->opts.max_lines = (size_t)paras;
         cl->html_opts.max_paragraphs = (int)paras;
@@ -180,7 +192,9 @@ static void clean_process(void *self, nf_article_t *art, nf_outcome_t *out)
 
         if (html && *html) {
                 char reason[64] = "", err[256] = "";
-                if (nf_html_extract(html, strlen(html), &cl->html_opts, &doc,
+                nf_html_opts_t ho = cl->html_opts;
+                ho.deadline_ns = out->deadline_ns; /* record.timeout.ms */
+                if (nf_html_extract(html, strlen(html), &ho, &doc,
                                     reason, sizeof(reason), err,
                                     sizeof(err)) != 0) {
                         nf_outcome_reject(
@@ -259,6 +273,16 @@ static void clean_process(void *self, nf_article_t *art, nf_outcome_t *out)
         note_count(un, "nfc_lines", st.nfc_lines);
         json_object_set_new(note, "unicode", un);
 
+        if (res.pattern_limit_hits) {
+                nf_outcome_reject(out, "pattern_limit",
+                                  "%u boilerplate pattern runs stopped at the "
+                                  "PCRE2 limits (clean.match.limit=%u, "
+                                  "clean.depth.limit=%u): a pattern "
+                                  "backtracks catastrophically on this text",
+                                  res.pattern_limit_hits, cl->match_limit,
+                                  cl->depth_limit);
+                goto done;
+        }
         switch (res.status) {
         case NF_CLEAN_OK:
                 break;

@@ -91,6 +91,7 @@ struct nf_clean_rules_s {
 
 struct nf_clean_match_s {
         pcre2_match_data *md;
+        uint32_t limit_hits; /* runs stopped by the match/depth limit */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -565,7 +566,7 @@ const char *nf_clean_reason_name(const nf_clean_rules_t *r, int i)
 
 nf_clean_match_t *nf_clean_match_new(void)
 {
-        nf_clean_match_t *m = malloc(sizeof(*m));
+        nf_clean_match_t *m = calloc(1, sizeof(*m));
         if (!m) {
                 abort();
         }
@@ -619,12 +620,30 @@ static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
 }
 
 static int run(const nf_clean_rules_t *r, pcre2_code *re, int jit,
-               pcre2_match_data *md, const char *s, size_t len)
+               nf_clean_match_t *m, const char *s, size_t len)
 {
         /* pcre2_jit_match() checks no UTF: the caller passes valid text. */
-        return jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, r->mctx)
-                   : pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
-                                 md, r->mctx);
+        int rc = jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, m->md,
+                                       r->mctx)
+                     : pcre2_match(re, (PCRE2_SPTR)s, len, 0,
+                                   PCRE2_NO_UTF_CHECK, m->md, r->mctx);
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+                m->limit_hits++; /* no match, counted: the caller decides */
+        }
+        return rc;
+}
+
+void nf_clean_rules_set_limits(nf_clean_rules_t *r, uint32_t match_limit,
+                               uint32_t depth_limit)
+{
+        pcre2_set_match_limit(r->mctx, match_limit);
+        pcre2_set_depth_limit(r->mctx, depth_limit);
+}
+
+uint32_t nf_clean_match_limit_hits(const nf_clean_match_t *m)
+{
+        return m->limit_hits;
 }
 
 int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
@@ -639,7 +658,7 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                 unsigned char b = (unsigned char)s[0];
                 const group_t *g = &r->groups[b < 128 ? r->bucket[b] : r->full];
                 for (size_t c = 0; c < g->nchunk; c++) {
-                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m->md, s,
+                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s,
                                 len) >= 0) {
                                 PCRE2_SPTR mark = pcre2_get_mark(m->md);
                                 /* a user pattern's own mark can hide ours:
@@ -667,7 +686,7 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                                 continue;
                         }
                 }
-                if (run(r, pt->re, pt->jit, m->md, s, len) >= 0) {
+                if (run(r, pt->re, pt->jit, m, s, len) >= 0) {
                         return pt->reason;
                 }
         }

@@ -23,6 +23,7 @@
 #define NF_CLEAN_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Most reasons a rules set can name (structural ones plus @reason labels). */
 #define NF_CLEAN_MAX_REASONS 64
@@ -76,6 +77,11 @@ size_t nf_clean_rules_count(const nf_clean_rules_t *rules);
 int nf_clean_reason_count(const nf_clean_rules_t *rules);
 const char *nf_clean_reason_name(const nf_clean_rules_t *rules, int i);
 
+/* Sets the PCRE2 match and depth limits of every pattern run (defaults
+ * 1000000 and 10000). Call before the rules are shared. */
+void nf_clean_rules_set_limits(nf_clean_rules_t *rules, uint32_t match_limit,
+                               uint32_t depth_limit);
+
 /* Per-thread match scratch (PCRE2 match data). Caller frees with
  * nf_clean_match_destroy(); NULL is a no-op. Never NULL: aborts on OOM. */
 nf_clean_match_t *nf_clean_match_new(void);
@@ -88,6 +94,10 @@ void nf_clean_match_destroy(nf_clean_match_t *m);
  */
 int nf_clean_rules_reason(const nf_clean_rules_t *rules, nf_clean_match_t *m,
                           const char *line, size_t len, size_t words);
+
+/* Pattern runs through m that stopped at the match/depth limit (they
+ * count as no match). */
+uint32_t nf_clean_match_limit_hits(const nf_clean_match_t *m);
 
 /* The same, by name, for tests and tools: NULL when nothing matches. */
 const char *nf_clean_rules_match(const nf_clean_rules_t *rules,

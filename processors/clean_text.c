@@ -224,6 +224,31 @@ static char *line_dup(const char *src, size_t n)
         return d;
 }
 
+/* Whether the code point starting at q (a UTF-8 lead byte; the text is
+ * valid UTF-8, textnorm repaired it) is a letter or a number: a word of
+ * emoji, symbols or punctuation only has no content, so a text of emoji is
+ * empty. A sequence utf8proc cannot read counts as content. */
+static int cp_is_content(const unsigned char *q, const unsigned char *e)
+{
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate(q, e - q, &cp) <= 0) {
+                return 1;
+        }
+        switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_LU:
+        case UTF8PROC_CATEGORY_LL:
+        case UTF8PROC_CATEGORY_LT:
+        case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO:
+        case UTF8PROC_CATEGORY_ND:
+        case UTF8PROC_CATEGORY_NL:
+        case UTF8PROC_CATEGORY_NO:
+                return 1;
+        default:
+                return 0;
+        }
+}
+
 /*
  * Computes a line's features and keys in one pass. The key folds ASCII case
  * and drops spaces, ASCII punctuation and the punctuation of U+2000..U+203F
@@ -235,7 +260,8 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         const unsigned char *p = (const unsigned char *)s + l->off;
         const unsigned char *e = p + l->len;
         uint32_t words = 1, cwords = 0, upper = 0, lower = 0, seps = 0;
-        size_t k = 0, tok = 0; /* tok: key bytes when the word began */
+        size_t k = 0;
+        int has = 0; /* the current word holds a letter or digit */
         unsigned flags = 0;
         int nonascii = 0;
         l->pkey = 0;
@@ -245,15 +271,18 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                         if (c >= 'a' && c <= 'z') {
                                 lower++;
                                 kb[k++] = c;
+                                has = 1;
                         } else if (c >= 'A' && c <= 'Z') {
                                 upper++;
                                 kb[k++] = (unsigned char)(c | 0x20);
+                                has = 1;
                         } else if (c >= '0' && c <= '9') {
                                 flags |= F_DIGIT;
                                 kb[k++] = c;
+                                has = 1;
                         } else if (c == ' ' || c == '\n') {
-                                cwords += k > tok; /* the word had content */
-                                tok = k;
+                                cwords += has; /* the word had content */
+                                has = 0;
                                 if (++words == PREFIX_WORDS + 1) {
                                         l->pkey = XXH3_64bits(kb, k) | 1;
                                 }
@@ -282,9 +311,12 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                 }
                 nonascii = 1;
                 kb[k++] = c;
+                if (c >= 0xc0 && !has) {
+                        has = cp_is_content(q, e);
+                }
         }
         l->words = words;
-        l->cwords = cwords + (k > tok);
+        l->cwords = cwords + has;
         l->key = k ? (XXH3_64bits(kb, k) | 1) : 0;
         flags |= line_ending(p, l->len);
         /* Prose: four words and an end; two, when the end is a full
@@ -823,9 +855,7 @@ static line_t *split_lines(const char *s, size_t len, size_t max, size_t *n,
         return L;
 }
 
-/* Whether a word holds a letter or digit: the bytes a line's key keeps
- * (ASCII letters and digits, any other character but the punctuation of
- * U+0080..U+00BF and U+2000..U+203F). */
+/* Whether a word holds a letter or a digit (see cp_is_content()). */
 static int word_has_content(const unsigned char *p, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
@@ -835,11 +865,7 @@ static int word_has_content(const unsigned char *p, size_t n)
                             ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
                                 return 1;
                         }
-                } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80) {
-                        i += 2;
-                } else if (c == 0xc2 && i + 1 < n) {
-                        i += 1;
-                } else {
+                } else if (c >= 0xc0 && cp_is_content(p + i, p + n)) {
                         return 1;
                 }
         }
@@ -953,6 +979,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                         l->reason = (uint8_t)r;
                 }
         }
+        res->pattern_limit_hits = nf_clean_match_limit_hits(mt);
         nf_clean_match_destroy(mt);
 
         /* 2. Hard-wrapped text: a kept line of WRAP_MIN bytes or more that

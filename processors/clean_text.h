@@ -56,6 +56,8 @@ typedef struct nf_clean_result_s {
         uint32_t lines_in, paragraphs;
         uint32_t removed[NF_CLEAN_MAX_REASONS]; /* lines, by reason index */
         uint32_t repeated_blocks; /* runs of repeated lines removed */
+        uint32_t pattern_limit_hits; /* pattern runs stopped by the PCRE2
+                                        match/depth limit (as no match) */
 } nf_clean_result_t;
 
 /*

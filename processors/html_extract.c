@@ -73,6 +73,7 @@
 #include <xxhash.h>
 
 #include "processors/html_stopwords.h"
+#include "processors/processor.h"
 
 #define DEFAULT_MAX_DEPTH 512
 #define DEFAULT_MAX_BLOCKS 200000
@@ -865,7 +866,9 @@ typedef struct ex_s {
         uint32_t cur_chars, cur_links;
         int pending; /* 0 none, 1 space, 2 newline */
 
-        int too_deep, too_many, oom;
+        int too_deep, too_many, oom, timed_out;
+        uint64_t deadline_ns; /* 0 = none */
+        unsigned starts;      /* start events, to poll the clock */
 
         /* SAX state */
         xmlParserCtxtPtr ctxt;
@@ -1999,7 +2002,12 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
         xmlParserCtxtPtr ctxt = ctx;
         ex_t *ex = ctxt->_private;
-        if (ctxt->nameNr > ex->max_depth || ex->oom || ex->too_many) {
+        if (ex->deadline_ns && (++ex->starts & 1023) == 0 &&
+            nf_now_ns() > ex->deadline_ns) {
+                ex->timed_out = 1;
+        }
+        if (ctxt->nameNr > ex->max_depth || ex->oom || ex->too_many ||
+            ex->timed_out) {
                 ex->too_deep = ctxt->nameNr > ex->max_depth;
                 xmlStopParser(ctxt);
                 return;
@@ -2970,6 +2978,7 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
         ex.max_blocks = opts && opts->max_paragraphs > 0 ? (size_t)opts->max_paragraphs
                                                          : DEFAULT_MAX_BLOCKS;
         ex.lang = -1;
+        ex.deadline_ns = opts ? opts->deadline_ns : 0;
 
         if (!html) {
                 len = 0;
@@ -3032,6 +3041,12 @@ int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,
                 goto out;
         }
         parse(&ex, buf, buf_len);
+        if (ex.timed_out) {
+                set_err(reason, reason_size, errstr, errstr_size, "timeout",
+                        "parsing the html ran past the record's deadline "
+                        "(record.timeout.ms)");
+                goto out;
+        }
         if (ex.too_deep) {
                 set_err(reason, reason_size, errstr, errstr_size, "html_too_deep",
                         "html nests elements deeper than %d levels", ex.max_depth);

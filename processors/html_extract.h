@@ -12,10 +12,13 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct nf_html_opts_s {
         int max_depth;      /* reject pages nested deeper; 0 = default (512) */
         int max_paragraphs; /* reject pages with more blocks; 0 = default */
+        uint64_t deadline_ns; /* stop ("timeout") after this CLOCK_MONOTONIC
+                                 time (nf_now_ns()); 0 = none */
 } nf_html_opts_t;
 
 /* The result; every string is malloc'd UTF-8 or NULL when not found. */
@@ -35,7 +38,8 @@ typedef struct nf_html_doc_s {
  * zero-initialises and later frees with nf_html_doc_fini()). Returns 0 on
  * success, even when no article was found (doc->text NULL or empty), or -1
  * when the input cannot be handled: then reason is a short machine reason
- * ("html_binary", "html_too_deep", "html_too_many_blocks", "html_parse") and
+ * ("html_binary", "html_too_deep", "html_too_many_blocks", "html_parse",
+ * "timeout") and
  * errstr a sentence. Linear in the input size.
  */
 int nf_html_extract(const char *html, size_t len, const nf_html_opts_t *opts,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void nf_outcome_init(nf_outcome_t *out)
 {
@@ -32,6 +33,18 @@ void nf_outcome_reject(nf_outcome_t *out, const char *reason, const char *fmt,
         va_start(ap, fmt);
         vsnprintf(out->message, sizeof(out->message), fmt, ap);
         va_end(ap);
+}
+
+uint64_t nf_now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int nf_outcome_expired(const nf_outcome_t *out)
+{
+        return out->deadline_ns && nf_now_ns() > out->deadline_ns;
 }
 
 void nf_outcome_drop(nf_outcome_t *out, const char *reason)

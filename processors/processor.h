@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/article.h"
 #include "common/conf.h"
@@ -48,6 +49,11 @@ typedef struct nf_outcome_s {
          * nf_outcome_take_records(). */
         nf_record_t *records;
         size_t nrecords, records_cap;
+        /* The record's deadline (CLOCK_MONOTONIC, ns; 0 = none), set by the
+         * chain from record.timeout.ms. A processor with a long loop polls
+         * nf_outcome_expired() in it and, when it says so, stops and rejects
+         * with reason "timeout"; the chain checks it between processors. */
+        uint64_t deadline_ns;
 } nf_outcome_t;
 
 void nf_outcome_init(nf_outcome_t *out);
@@ -56,6 +62,11 @@ void nf_outcome_fini(nf_outcome_t *out); /* frees remaining records */
 /* Sets verdict NF_REJECT with reason and a printf-style message. */
 void nf_outcome_reject(nf_outcome_t *out, const char *reason, const char *fmt,
                        ...) __attribute__((format(printf, 3, 4)));
+/* CLOCK_MONOTONIC now, in ns. */
+uint64_t nf_now_ns(void);
+/* Whether out's deadline has passed (never when it has none). */
+int nf_outcome_expired(const nf_outcome_t *out);
+
 /* Sets verdict NF_DROP with a reason (no message needed). */
 void nf_outcome_drop(nf_outcome_t *out, const char *reason);
 

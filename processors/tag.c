@@ -58,6 +58,11 @@ static const nf_conf_key_t tag_conf_keys[] = {
     {"tag.depth.limit", NF_CONF_INT, "10000", NULL, 1, 1000000000,
      "PCRE2 depth limit per pattern run (interpreter; JIT uses its own "
      "stack limit, counted the same way)."},
+    {"tag.limit.action", NF_CONF_ENUM, "reject", "reject,skip", 0, 0,
+     "When a rule's pattern hits tag.match.limit / tag.depth.limit: reject "
+     "the record (to the DLQ, reason regex_limit, naming the rule), or skip "
+     "the rule for that record and tag it with the others (counted in "
+     "stats)."},
     {"tag.title.bonus", NF_CONF_DOUBLE, "2.0", NULL, 0, 100,
      "Extra weight of a mention in the title (counts 1 + bonus)."},
     {"tag.lead.bonus", NF_CONF_DOUBLE, "0.5", NULL, 0, 100,
@@ -76,6 +81,8 @@ typedef struct tag_s {
         nf_langid_t *li; /* NULL when tag.lang.detect=false */
         size_t lang_bytes;
         int stats_top;
+        int limit_reject; /* tag.limit.action=reject */
+        uint32_t match_limit, depth_limit;
         atomic_uint_fast64_t lang_detected, lang_unknown;
 } tag_t;
 
@@ -203,6 +210,10 @@ static void *tag_create(const nf_conf_t *conf, char *errstr,
                 abort();
         }
         t->eng = nf_tag_engine_new(rules, &set); /* rules now owned by eng */
+        const char *action = nf_conf_get(conf, "tag.limit.action");
+        t->limit_reject = !action || strcmp(action, "skip") != 0;
+        t->match_limit = lim.match_limit;
+        t->depth_limit = lim.depth_limit;
         t->lang_bytes = (size_t)nf_conf_get_int(conf, "tag.lang.bytes", 1000);
         t->stats_top = (int)nf_conf_get_int(conf, "tag.stats.top", 20);
         if (nf_conf_get_bool(conf, "tag.lang.detect", 1)) {
@@ -252,8 +263,27 @@ static void tag_process(void *self, nf_article_t *art, nf_outcome_t *out)
         if (lang && *lang) {
                 primary_lang(lang, code, sizeof(code));
         }
-        json_t *tags =
-            nf_tag_engine_tag(t->eng, title, text, code[0] ? code : NULL, 0);
+        nf_tag_call_t call = {.deadline_ns = out->deadline_ns};
+        json_t *tags = nf_tag_engine_tag_call(t->eng, title, text,
+                                              code[0] ? code : NULL, 0, &call);
+        if (call.timed_out) {
+                json_decref(tags);
+                nf_outcome_reject(out, "timeout",
+                                  "tagging ran past the record's deadline "
+                                  "(record.timeout.ms)");
+                return;
+        }
+        if (call.limit_hits && t->limit_reject) {
+                json_decref(tags);
+                nf_outcome_reject(
+                    out, "regex_limit",
+                    "rule \"%.100s\": pattern '%.120s' stopped at the PCRE2 "
+                    "limits (tag.match.limit=%u, tag.depth.limit=%u; %u "
+                    "runs); tag.limit.action=skip tags without it",
+                    call.limit_entry, call.limit_pattern, t->match_limit,
+                    t->depth_limit, call.limit_hits);
+                return;
+        }
         json_decref(art->tags);
         art->tags = tags; /* the article owns the new reference */
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "processors/people.h"
+#include "processors/processor.h"
 
 /* Bytes of context either side of a mention that its vetoes may look at. */
 #define VETO_WINDOW 48
@@ -28,6 +29,8 @@ typedef struct item_s {
 } item_t;
 
 /* Per-call working memory; pooled so that concurrent calls never share. */
+#define JIT_SLACK 32
+
 typedef struct scratch_s {
         struct scratch_s *next;
         nf_tag_tokens_t toks;
@@ -50,6 +53,7 @@ typedef struct scratch_s {
         size_t pcap;
         nf_people_result_t people;
         pcre2_match_data *md;
+        nf_tag_call_t *call; /* this call's deadline and limit report */
 } scratch_t;
 
 struct nf_tag_engine_s {
@@ -199,13 +203,26 @@ static void count_limit(nf_tag_engine_t *eng, nf_tag_regex_t *rx)
                                   memory_order_relaxed);
 }
 
+/* Whether this call's deadline has passed (remembered once it has). */
+static int deadline_passed(scratch_t *sc)
+{
+        nf_tag_call_t *call = sc->call;
+        if (!call || !call->deadline_ns) {
+                return 0;
+        }
+        if (!call->timed_out && nf_now_ns() > call->deadline_ns) {
+                call->timed_out = 1;
+        }
+        return call->timed_out;
+}
+
 /* Next match of rx in buf[0..len) at or after *off. Returns 1 with
  * [*ms, *me), 0 when there is none, -1 when the match limit stopped it. */
 static int rx_next(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_regex_t *rx,
                    const char *buf, size_t len, size_t *off, size_t *ms,
                    size_t *me)
 {
-        if (*off > len) {
+        if (*off > len || deadline_passed(sc)) {
                 return 0;
         }
         int rc = pcre2_match(rx->code, (PCRE2_SPTR)buf, len, *off,
@@ -216,6 +233,12 @@ static int rx_next(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_regex_t *rx,
         if (rc < 0) {
                 if (is_limit_error(rc)) {
                         count_limit(eng, rx);
+                        nf_tag_call_t *call = sc->call;
+                        if (call && call->limit_hits++ == 0) {
+                                call->limit_entry =
+                                    eng->rules->entries[rx->entry].name;
+                                call->limit_pattern = rx->src;
+                        }
                         return -1;
                 }
                 return 0; /* other runtime errors: treat as no match */
@@ -300,6 +323,9 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
         const nf_tag_tokens_t *tk = &sc->toks;
         size_t consumed[MAX_LAYERS] = {0};
         for (size_t i = 0; i < tk->n; i++) {
+                if ((i & 4095) == 4095 && deadline_passed(sc)) {
+                        return;
+                }
                 size_t nc;
                 const uint32_t *cand =
                     nf_tag_rules_lookup(r, tk->v[i].hash, &nc);
@@ -508,14 +534,28 @@ static void ensure_people(scratch_t *sc, size_t n)
 json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                           const char *text, const char *lang, int with_scores)
 {
+        return nf_tag_engine_tag_call(eng, title, text, lang, with_scores,
+                                      NULL);
+}
+
+json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
+                               const char *text, const char *lang,
+                               int with_scores, nf_tag_call_t *call)
+{
         nf_tag_rules_t *r = eng->rules;
         scratch_t *sc = scratch_get(eng);
+        sc->call = call;
         size_t tl = title ? strlen(title) : 0, xl = text ? strlen(text) : 0;
         size_t len = tl + 2 + xl;
-        if (sc->buf_cap < len + 1) {
-                sc->buf_cap = len + 1;
+        /* JIT_SLACK zero bytes after the text: PCRE2's JIT reads the
+         * subject 16 bytes at a time and may look past its end (harmless,
+         * but valgrind reports it as an invalid read of uninitialised
+         * memory; found by `make memcheck` on test_fuzz_replay). */
+        if (sc->buf_cap < len + 1 + JIT_SLACK) {
+                sc->buf_cap = len + 1 + JIT_SLACK;
                 sc->buf = xrealloc(sc->buf, sc->buf_cap);
         }
+        memset(sc->buf + len, 0, 1 + JIT_SLACK);
         /* one buffer: title, a paragraph break, the body */
         char *buf = sc->buf;
         if (tl) {
@@ -707,6 +747,7 @@ json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                 sc->doc_veto[e] = 0;
         }
         sc->ntouched = 0;
+        sc->call = NULL;
         scratch_put(eng, sc);
         return out;
 }

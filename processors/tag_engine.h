@@ -60,6 +60,24 @@ const nf_tag_rules_t *nf_tag_engine_rules(const nf_tag_engine_t *eng);
 json_t *nf_tag_engine_tag(nf_tag_engine_t *eng, const char *title,
                           const char *text, const char *lang, int with_scores);
 
+/* Per-call limits and what hit them (nf_tag_engine_tag_call()). */
+typedef struct nf_tag_call_s {
+        uint64_t deadline_ns; /* in: CLOCK_MONOTONIC ns (nf_now_ns()) after
+                                 which matching stops; 0 = none */
+        int timed_out;        /* out: the deadline stopped the matching */
+        uint32_t limit_hits;  /* out: regex runs stopped at the match or
+                                 depth limit (each skips its rule) */
+        const char *limit_entry;   /* out: the first such rule's entry name
+                                      and pattern; borrowed from the rules */
+        const char *limit_pattern;
+} nf_tag_call_t;
+
+/* nf_tag_engine_tag() that also reports to call (may be NULL): on a
+ * timeout the tags are partial and the caller should discard them. */
+json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
+                               const char *text, const char *lang,
+                               int with_scores, nf_tag_call_t *call);
+
 /* Counters as a new JSON object: documents, hits per category, regexes that
  * hit their match limit, and the top_n entries by documents tagged. */
 json_t *nf_tag_engine_stats(nf_tag_engine_t *eng, int top_n);

@@ -950,6 +950,7 @@ static int combine_vetoes(loader_t *ld, nf_tag_entry_t *en)
         pcre2_code_free(en->veto_all.code);
         free(en->veto_all.src);
         int rc = compile_regex(ld, src, &en->veto_all);
+        en->veto_all.entry = en->veto[0].entry; /* for limit messages */
         free(src);
         return rc;
 }
@@ -1223,7 +1224,9 @@ static int parse_word_set(loader_t *ld, json_t *obj, const char *key,
                 (*set)[(*n)++] = toks.v[0].hash;
         }
         nf_tag_tokens_fini(&toks);
-        qsort(*set, *n, sizeof(**set), cmp_u64);
+        if (*n) { /* an empty list leaves *set NULL */
+                qsort(*set, *n, sizeof(**set), cmp_u64);
+        }
         return 0;
 }
 
@@ -1278,7 +1281,9 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
         }
         /* cues sorted by first-word hash (longest first within a hash), so
          * cue_first[i] is the first-word hash of cues[i] */
-        qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
+        if (pc->ncues) { /* qsort(NULL, 0) is undefined (fuzz_rules) */
+                qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
+        }
         memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
         for (size_t i = 0; i < pc->ncues; i++) {
                 uint64_t h = pc->cues[i].words[0].hash;
@@ -1466,10 +1471,19 @@ nf_tag_rules_t *nf_tag_rules_load(const char *const *paths, size_t npaths,
                                         im->entry = (int)j;
                                 }
                         }
-                        /* an implied entry that no loaded file defines is
-                         * ignored: organizations.json works without
-                         * topics.json */
                 }
+                /* an implied entry that no loaded file defines is dropped
+                 * (organizations.json works without topics.json): the
+                 * engine only ever sees resolved ones */
+                size_t kept = 0;
+                for (size_t k = 0; k < en->nimplies; k++) {
+                        if (en->implies[k].entry < 0) {
+                                free(en->implies[k].name);
+                        } else {
+                                en->implies[kept++] = en->implies[k];
+                        }
+                }
+                en->nimplies = kept;
         }
         build_index(r);
         r->mctx = pcre2_match_context_create(NULL);

@@ -66,6 +66,9 @@ const nf_conf_key_t nf_stage_keys[] = {
      "Larger input records go to the DLQ (reason decode.too_large)"},
     {"json.max.depth", NF_CONF_INT, "64", NULL, 1, 10000,
      "Input JSON nested deeper goes to the DLQ (reason decode.too_deep)"},
+    {"record.timeout.ms", NF_CONF_INT, "10000", NULL, 0, 3.6e6,
+     "Watchdog: a record whose processing takes longer goes to the DLQ "
+     "(reason <processor>.timeout); 0 = no limit"},
     {"log.level", NF_CONF_ENUM, "info", "debug,info,warn,error", 0, 0,
      "Lowest level logged"},
     {"log.format", NF_CONF_ENUM, "logfmt", "logfmt,json", 0, 0,
@@ -231,6 +234,20 @@ int nf_config_finish(nf_conf_t *conf, char *errstr, size_t errstr_size)
         nf_conf_apply_defaults(conf, nf_stage_keys);
         for (size_t i = 0; nf_processors[i]; i++) {
                 nf_conf_apply_defaults(conf, nf_processors[i]->conf_keys);
+        }
+        /* Any record decode accepts may go to the DLQ as it came, so the
+         * producer must take input.max.bytes plus headers; librdkafka's
+         * default (1000000) would make a 2 MB bad record stop the stage
+         * ("could not write to the DLQ"). The DLQ topic must accept it too
+         * (max.message.bytes): set it as the input topic's. */
+        if (!nf_conf_get(conf, "message.max.bytes") &&
+            !nf_conf_get(conf, "producer.message.max.bytes")) {
+                int64_t in = nf_conf_get_int(conf, "input.max.bytes", 0);
+                char v[24];
+                int64_t max = in + 65536;
+                max = max < 1000000 ? 1000000 : max > 1000000000 ? 1000000000 : max;
+                snprintf(v, sizeof(v), "%lld", (long long)max);
+                nf_conf_set(conf, "producer.message.max.bytes", v);
         }
         return 0;
 }

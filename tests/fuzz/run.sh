@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh SECONDS — runs every libFuzzer harness (built by
-# `make fuzz` under build-fuzz/ with ASan+UBSan) for SECONDS each, on a
-# copy of its seed corpus, and fails if any harness finds a crash.
+# tests/fuzz/run.sh SECONDS [NAME...] — runs every libFuzzer harness (or
+# the NAMEd ones: decode, config, clean_text, clean_html, tag, rules), built
+# by `make fuzz` under build-fuzz/ with ASan+UBSan, for SECONDS each, on a
+# copy of its seed corpus (the corpus it grows is kept in
+# build-fuzz/fuzz-work/NAME/corpus for the next run), and fails if any
+# harness finds a crash, a leak or a timeout. Run from the repository root
+# (the tag harness reads deploy/rules).
 set -u
 secs=${1:-60}
+shift
+only=" $* "
 BUILD=${BUILD:-build-fuzz}
 rc=0
 for bin in "$BUILD"/fuzz/fuzz_*; do
   name=$(basename "$bin"); short=${name#fuzz_}
+  [ "$only" != "  " ] && [[ $only != *" $short "* ]] && continue
   work=$BUILD/fuzz-work/$short; mkdir -p "$work/corpus" "$work/artifacts"
   [ -d tests/fuzz/corpus/$short ] && cp -n tests/fuzz/corpus/$short/* "$work/corpus/" 2>/dev/null
   dict=""; [ -f tests/fuzz/$short.dict ] && dict="-dict=tests/fuzz/$short.dict"

@@ -7,6 +7,9 @@
  *       One message per line of FILE (default stdin); empty lines are
  *       skipped. -k: the line is KEY<TAB>VALUE. Exits 0 when every message
  *       was acknowledged.
+ *   nf-kafka produce -b BROKERS -t TOPIC -r FILE...
+ *       Raw: each FILE is one message, its bytes untouched (NUL, line
+ *       breaks, nothing at all), keyed by the file's base name.
  *   nf-kafka consume -b BROKERS -t TOPIC [-n N] [-e] [-V] [-T MS]
  *       Reads every partition from the beginning (no group) and prints one
  *       JSON line per message: {"partition","offset","key","value",
@@ -34,7 +37,7 @@
 #define MAX_PARTS 1024
 
 static const char *brokers, *topic, *group, *file;
-static int keyed = 0, npairs = 0, nx = 0, until_eof = 0, values_only = 0;
+static int raw = 0, keyed = 0, npairs = 0, nx = 0, until_eof = 0, values_only = 0;
 static int32_t partition = RD_KAFKA_PARTITION_UA;
 static long count = -1, timeout_ms = 30000;
 static char *hdrs[64], *xprops[64];
@@ -125,12 +128,74 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
         }
 }
 
-static int cmd_produce(void)
+/* Produces one message (copied), waiting while the queue is full. */
+static void produce_one(rd_kafka_t *rk, const char *key, size_t klen,
+                        const char *value, size_t vlen)
+{
+        rd_kafka_headers_t *h = NULL;
+        if (npairs) {
+                h = rd_kafka_headers_new((size_t)npairs);
+                for (int i = 0; i < npairs; i++) {
+                        char *eq = strchr(hdrs[i], '=');
+                        rd_kafka_header_add(h, hdrs[i], eq ? eq - hdrs[i] : -1,
+                                            eq ? eq + 1 : NULL, eq ? -1 : 0);
+                }
+        }
+        rd_kafka_resp_err_t err;
+        for (;;) {
+                err = rd_kafka_producev(
+                    rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                    RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)value, vlen),
+                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
+                if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        break;
+                }
+                rd_kafka_poll(rk, 100);
+        }
+        if (err) {
+                die("produce: %s", rd_kafka_err2str(err));
+        }
+        rd_kafka_poll(rk, 0);
+}
+
+/* -r: each file is one message keyed by its base name. */
+static int produce_files(rd_kafka_t *rk, char **files, int nfiles)
+{
+        int sent = 0;
+        for (int i = 0; i < nfiles; i++) {
+                FILE *f = fopen(files[i], "rb");
+                if (!f) {
+                        die("cannot open %s", files[i]);
+                }
+                fseek(f, 0, SEEK_END);
+                long n = ftell(f);
+                fseek(f, 0, SEEK_SET);
+                char *buf = malloc((size_t)n + 1);
+                if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+                        die("cannot read %s", files[i]);
+                }
+                fclose(f);
+                const char *base = strrchr(files[i], '/');
+                base = base ? base + 1 : files[i];
+                produce_one(rk, base, strlen(base), buf, (size_t)n);
+                free(buf);
+                sent++;
+        }
+        return sent;
+}
+
+static int cmd_produce(char **files, int nfiles)
 {
         rd_kafka_conf_t *rkc = base_conf();
         rd_kafka_conf_set(rkc, "enable.idempotence", "true", NULL, 0);
         rd_kafka_conf_set_dr_msg_cb(rkc, dr_cb);
         rd_kafka_t *rk = client(RD_KAFKA_PRODUCER, rkc);
+        int sent = 0;
+        if (raw) {
+                sent = produce_files(rk, files, nfiles);
+                goto flush;
+        }
         FILE *in = file ? fopen(file, "rb") : stdin;
         if (!in) {
                 die("cannot open %s", file);
@@ -138,7 +203,6 @@ static int cmd_produce(void)
         char *line = NULL;
         size_t cap = 0;
         ssize_t len;
-        int sent = 0;
         while ((len = getline(&line, &cap, in)) != -1) {
                 if (len > 0 && line[len - 1] == '\n') {
                         line[--len] = '\0';
@@ -156,41 +220,15 @@ static int cmd_produce(void)
                                 value = tab + 1;
                         }
                 }
-                rd_kafka_headers_t *h = NULL;
-                if (npairs) {
-                        h = rd_kafka_headers_new((size_t)npairs);
-                        for (int i = 0; i < npairs; i++) {
-                                char *eq = strchr(hdrs[i], '=');
-                                rd_kafka_header_add(
-                                    h, hdrs[i], eq ? eq - hdrs[i] : -1,
-                                    eq ? eq + 1 : NULL, eq ? -1 : 0);
-                        }
-                }
-                rd_kafka_resp_err_t err;
-                for (;;) {
-                        err = rd_kafka_producev(
-                            rk, RD_KAFKA_V_TOPIC(topic),
-                            RD_KAFKA_V_PARTITION(partition),
-                            RD_KAFKA_V_KEY(key, klen),
-                            RD_KAFKA_V_VALUE(value, (size_t)len -
-                                                        (size_t)(value - line)),
-                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                            RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
-                        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                                break;
-                        }
-                        rd_kafka_poll(rk, 100);
-                }
-                if (err) {
-                        die("produce: %s", rd_kafka_err2str(err));
-                }
+                produce_one(rk, key, klen, value,
+                            (size_t)len - (size_t)(value - line));
                 sent++;
-                rd_kafka_poll(rk, 0);
         }
         free(line);
         if (in != stdin) {
                 fclose(in);
         }
+flush:
         rd_kafka_flush(rk, (int)timeout_ms);
         rd_kafka_destroy(rk);
         fprintf(stderr, "nf-kafka: produced %d of %d to %s\n", delivered, sent,
@@ -381,7 +419,7 @@ int main(int argc, char **argv)
         const char *cmd = argv[1];
         int opt;
         optind = 2;
-        while ((opt = getopt(argc, argv, "b:t:g:f:kp:H:n:eVT:X:")) != -1) {
+        while ((opt = getopt(argc, argv, "b:t:g:f:kp:H:n:eVT:X:r")) != -1) {
                 if (opt == 'b') {
                         brokers = optarg;
                 } else if (opt == 't') {
@@ -390,6 +428,8 @@ int main(int argc, char **argv)
                         group = optarg;
                 } else if (opt == 'f') {
                         file = optarg;
+                } else if (opt == 'r') {
+                        raw = 1;
                 } else if (opt == 'k') {
                         keyed = 1;
                 } else if (opt == 'p') {
@@ -417,7 +457,7 @@ int main(int argc, char **argv)
                 die("%s", "-b BROKERS and -t TOPIC are required");
         }
         if (strcmp(cmd, "produce") == 0) {
-                return cmd_produce();
+                return cmd_produce(argv + optind, argc - optind);
         }
         if (strcmp(cmd, "consume") == 0) {
                 return cmd_consume();

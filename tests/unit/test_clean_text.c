@@ -540,6 +540,10 @@ static void test_word_count(void **state)
             {"a\n\nb c", 3},
             {"über straße – 2024", 3},
             {" - * • ", 0},
+            /* bad-input corpus: emoji and symbols are not words */
+            {"😀🚀💥 😀 ™ © ∑ ★", 0},
+            {"日本のニュース 😀 Привет ١٢٣", 3},
+            {"e\xcc\x81 😀x", 2},
         };
         for (size_t i = 0; i < sizeof(wc) / sizeof(*wc); i++) {
                 assert_int_equal(nf_clean_word_count(wc[i].s, strlen(wc[i].s)),
@@ -581,6 +585,11 @@ static void test_hostile_shapes(void **state)
                 big[i] = (i % 2) ? '\n' : 'x';
         }
         nf_clean_text(rules, NULL, big, n, NULL, &res);
+        assert_int_equal(res.status, NF_CLEAN_EMPTY);
+        nf_clean_result_fini(&res);
+        /* tests/bad-input/text-emoji-only.json: was kept as 1 word */
+        const char *emoji = "😀🚀💥😀🚀💥😀🚀💥 😀🚀💥";
+        nf_clean_text(rules, NULL, emoji, strlen(emoji), NULL, &res);
         assert_int_equal(res.status, NF_CLEAN_EMPTY);
         nf_clean_result_fini(&res);
         const char *line =

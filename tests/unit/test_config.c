@@ -78,6 +78,28 @@ static void test_defaults_and_run_check(void **state)
         nf_conf_destroy(conf);
 }
 
+/* A record decode accepts must fit the producer for the DLQ: the
+ * producer's message.max.bytes follows input.max.bytes unless set. */
+static void test_producer_max_bytes(void **state)
+{
+        char errstr[512];
+        nf_conf_t *conf = nf_conf_new();
+        nf_conf_set(conf, "input.max.bytes", "5000000");
+        assert_int_equal(nf_config_finish(conf, errstr, sizeof(errstr)), 0);
+        assert_string_equal(nf_conf_get(conf, "producer.message.max.bytes"),
+                            "5065536");
+        rd_kafka_conf_t *rkc = nf_config_rdkafka(conf, NF_CLIENT_PRODUCER,
+                                                 errstr, sizeof(errstr));
+        assert_non_null(rkc); /* librdkafka takes it */
+        rd_kafka_conf_destroy(rkc);
+        nf_conf_destroy(conf);
+        conf = nf_conf_new();
+        nf_conf_set(conf, "message.max.bytes", "2000000");
+        assert_int_equal(nf_config_finish(conf, errstr, sizeof(errstr)), 0);
+        assert_null(nf_conf_get(conf, "producer.message.max.bytes"));
+        nf_conf_destroy(conf);
+}
+
 static void test_routing(void **state)
 {
         char errstr[512], val[64];
@@ -146,6 +168,7 @@ int main(void)
             cmocka_unit_test(test_validation_table),
             cmocka_unit_test(test_defaults_and_run_check),
             cmocka_unit_test(test_routing),
+            cmocka_unit_test(test_producer_max_bytes),
             cmocka_unit_test(test_file_and_secrets),
         };
         return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -141,6 +141,27 @@ static void test_shipped_rules(void **state)
         nf_tag_rules_destroy(r);
 }
 
+/* Fuzzing found it: organizations.json alone (no topics.json) left its
+ * "implies" unresolved (entry -1), and the engine credited entries[-1]. */
+static void test_unresolved_implies_dropped(void **state)
+{
+        char err[512] = "";
+        nf_tag_rules_t *r = load1("deploy/rules/organizations.json", err,
+                                  sizeof(err));
+        if (!r) {
+                fail_msg("%s", err);
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < r->nentries; i++) {
+                for (size_t k = 0; k < r->entries[i].nimplies; k++) {
+                        assert_true(r->entries[i].implies[k].entry >= 0);
+                        n++;
+                }
+        }
+        assert_int_equal(n, 0); /* every implies names a topic */
+        nf_tag_rules_destroy(r);
+}
+
 static void test_tokenizer(void **state)
 {
         nf_tag_tokens_t t = {0};
@@ -175,6 +196,7 @@ int main(void)
             cmocka_unit_test(test_bad_files),
             cmocka_unit_test(test_shipped_rules),
             cmocka_unit_test(test_tokenizer),
+            cmocka_unit_test(test_unresolved_implies_dropped),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
