@@ -23,7 +23,8 @@ path_of() { if [ -f "tests/bad-input/$1" ]; then echo "tests/bad-input/$1"; else
 
 # Good records: generated articles (30% html), one file each.
 mkdir -p "$T/good"
-"$BUILD"/bench/gen_articles -n 60 -s 11 -i good -H 30 >"$T/good.jsonl"
+# -d 0: no re-posts, so the dedup processor keeps every good record
+"$BUILD"/bench/gen_articles -n 60 -s 11 -d 0 -i good -H 30 >"$T/good.jsonl"
 i=0
 while IFS= read -r line; do
         printf '%s' "$line" >"$T/good/good-$i.json"
