@@ -19,9 +19,9 @@
 #   tests/tools/*.c           -> test drivers (link Kafka + core)
 #   bench/*.c                 -> benchmark / evaluation programs
 
-PKGS      := rdkafka jansson libpcre2-8 libutf8proc libxxhash libxml-2.0 libexttextcat libmicrohttpd zlib
+PKGS      := rdkafka jansson yajl libpcre2-8 libutf8proc libxxhash libxml-2.0 libexttextcat libmicrohttpd zlib
 TEST_PKGS := cmocka
-DEB_PKGS  := build-essential pkg-config librdkafka-dev libjansson-dev libpcre2-dev \
+DEB_PKGS  := build-essential pkg-config librdkafka-dev libjansson-dev libyajl-dev libpcre2-dev \
              libutf8proc-dev libxxhash-dev libxml2-dev libexttextcat-dev libmicrohttpd-dev zlib1g-dev \
              libcmocka-dev kcat iso-codes python3 python3-yaml valgrind clang libclang-rt-dev
 

@@ -3,6 +3,7 @@
  * record of the contract. See article.h.
  */
 #include "common/article.h"
+#include "common/article_decode.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -152,15 +153,17 @@ static int field_index(const char *key)
         return -1;
 }
 
-static int is_text_alias(const char *key)
+int nf_article_key_field(const char *key, int *rank)
 {
+        *rank = -1;
         for (size_t i = 0; i < sizeof(text_aliases) / sizeof(*text_aliases);
              i++) {
                 if (strcmp(key, text_aliases[i]) == 0) {
-                        return (int)i;
+                        *rank = (int)i;
+                        return NF_F_TEXT;
                 }
         }
-        return -1;
+        return field_index(key);
 }
 
 nf_article_t *nf_article_decode(const char *buf, size_t len,
@@ -176,7 +179,36 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
                          len, limits->max_bytes);
                 return NULL;
         }
+        int max_depth = limits ? limits->max_depth : 0;
+        nf_article_t *art = nf_article_decode_stream(buf, len, max_depth);
+        if (!art) {
+                art = nf_article_decode_tree(buf, len, max_depth, reason,
+                                             reason_size, errstr, errstr_size);
+        }
+        if (!art) {
+                return NULL;
+        }
 
+        const char *t = art->f[NF_F_TEXT], *h = art->f[NF_F_HTML];
+        if ((!t || !*t) && (!h || !*h)) {
+                snprintf(reason, reason_size, "no_body");
+                snprintf(errstr, errstr_size,
+                         "record has neither \"text\" (or \"content\", "
+                         "\"body\") nor \"html\"");
+                nf_article_destroy(art);
+                return NULL;
+        }
+        if (art->f[NF_F_ID] && !*art->f[NF_F_ID]) {
+                nf_article_take(art, NF_F_ID, NULL); /* "" is no id */
+        }
+        return art;
+}
+
+nf_article_t *nf_article_decode_tree(const char *buf, size_t len,
+                                     int max_depth, char *reason,
+                                     size_t reason_size, char *errstr,
+                                     size_t errstr_size)
+{
         json_error_t jerr;
         /* Duplicate keys are rejected: which copy a crawler meant is a guess. */
         json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
@@ -198,12 +230,11 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
                 json_decref(root);
                 return NULL;
         }
-        if (limits && limits->max_depth > 0 &&
-            json_depth(root, limits->max_depth) > limits->max_depth) {
+        if (max_depth > 0 && json_depth(root, max_depth) > max_depth) {
                 snprintf(reason, reason_size, "too_deep");
                 snprintf(errstr, errstr_size,
                          "JSON nesting deeper than %d (json.max.depth)",
-                         limits->max_depth);
+                         max_depth);
                 json_decref(root);
                 return NULL;
         }
@@ -214,8 +245,8 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
         json_t *val;
         json_object_foreach(root, key, val)
         {
-                int alias = is_text_alias(key);
-                int fi = alias >= 0 ? NF_F_TEXT : field_index(key);
+                int alias;
+                int fi = nf_article_key_field(key, &alias);
                 if (fi < 0) {
                         json_object_set(art->extra, key, val);
                         continue;
@@ -252,19 +283,6 @@ nf_article_t *nf_article_decode(const char *buf, size_t len,
                                json_string_length(val));
         }
         json_decref(root);
-
-        const char *t = art->f[NF_F_TEXT], *h = art->f[NF_F_HTML];
-        if ((!t || !*t) && (!h || !*h)) {
-                snprintf(reason, reason_size, "no_body");
-                snprintf(errstr, errstr_size,
-                         "record has neither \"text\" (or \"content\", "
-                         "\"body\") nor \"html\"");
-                nf_article_destroy(art);
-                return NULL;
-        }
-        if (art->f[NF_F_ID] && !*art->f[NF_F_ID]) {
-                nf_article_take(art, NF_F_ID, NULL); /* "" is no id */
-        }
         return art;
 }
 

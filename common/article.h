@@ -7,10 +7,10 @@
  * contract"). It knows nothing of Kafka: the stage fills `origin` with where
  * the record came from so that it can be written into `meta`.
  *
- * Strings are NUL-terminated, valid UTF-8 and owned by the article (jansson
- * rejects invalid UTF-8 and \u0000 at decode time, so a string field can
- * never hide a NUL). Replace a field only with nf_article_set(), which frees
- * the old value.
+ * Strings are NUL-terminated, valid UTF-8 and owned by the article (decode
+ * rejects invalid UTF-8 and \u0000, so a string field can never hide a
+ * NUL). Replace a field only with nf_article_set(), which frees the old
+ * value. How decoding is done: article_decode.h.
  */
 #ifndef NF_ARTICLE_H
 #define NF_ARTICLE_H
@@ -71,7 +71,8 @@ typedef struct nf_decode_limits_s {
 } nf_decode_limits_t;
 
 /*
- * Decode one input record. On success returns a new article (caller frees
+ * Decode one input record (article_decode.h: a yajl stream decoder for the
+ * common record, jansson for everything else). On success returns a new article (caller frees
  * with nf_article_destroy()). On failure returns NULL, writes a short
  * machine-readable reason ("json_invalid", "not_object", "no_body",
  * "too_large", "field_type", "too_deep") into reason and a sentence naming the

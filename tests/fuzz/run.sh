@@ -17,6 +17,8 @@ for bin in "$BUILD"/fuzz/fuzz_*; do
   [ "$only" != "  " ] && [[ $only != *" $short "* ]] && continue
   work=$BUILD/fuzz-work/$short; mkdir -p "$work/corpus" "$work/artifacts"
   [ -d tests/fuzz/corpus/$short ] && cp -n tests/fuzz/corpus/$short/* "$work/corpus/" 2>/dev/null
+  # the hostile records are decode seeds too: each sits on a decoder edge
+  [ "$short" = decode ] && cp -n tests/bad-input/*.json "$work/corpus/" 2>/dev/null
   dict=""; [ -f tests/fuzz/$short.dict ] && dict="-dict=tests/fuzz/$short.dict"
   echo "fuzz $short: ${secs}s"
   if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
