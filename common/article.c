@@ -365,8 +365,8 @@ static int64_t count_words(const char *s)
  * fields (text above all) are escaped in one pass, eight bytes at a time
  * where nothing needs escaping, instead of being copied into jansson
  * strings and serialised again (that cost more than the decode). The small
- * JSON values (dedup, tags, meta, unknown input fields) still go through
- * jansson's own dumper. The output is byte for byte what json_dumps(...,
+ * JSON values (dedup, tags, meta, unknown input fields) are walked by
+ * buf_json(). The output is byte for byte what json_dumps(...,
  * JSON_COMPACT | JSON_PRESERVE_ORDER) gives for the same object.
  */
 
@@ -404,20 +404,6 @@ static void buf_str(buf_t *b, const char *s)
         buf_add(b, s, strlen(s));
 }
 
-static int buf_dump_cb(const char *s, size_t n, void *data)
-{
-        buf_add(data, s, n);
-        return 0;
-}
-
-/* A JSON value through jansson's dumper (scalars too). */
-static void buf_json(buf_t *b, json_t *v)
-{
-        json_dump_callback(v, buf_dump_cb, b,
-                           JSON_COMPACT | JSON_PRESERVE_ORDER |
-                               JSON_ENCODE_ANY);
-}
-
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
@@ -433,9 +419,8 @@ static inline uint64_t needs_care(uint64_t v)
  * \u00XX for other control bytes, UTF-8 as is). Article strings are valid
  * UTF-8 (article.h); a byte that is not is written as U+FFFD rather than
  * dropping the field. */
-static void buf_jstr(buf_t *b, const char *s)
+static void buf_jstrn(buf_t *b, const char *s, size_t n)
 {
-        size_t n = strlen(s);
         buf_reserve(b, n + 2);
         b->p[b->len++] = '"';
         const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -502,6 +487,11 @@ static void buf_jstr(buf_t *b, const char *s)
         buf_add(b, "\"", 1);
 }
 
+static void buf_jstr(buf_t *b, const char *s)
+{
+        buf_jstrn(b, s, strlen(s));
+}
+
 /* ,"key": */
 static void buf_key(buf_t *b, const char *key, int first)
 {
@@ -510,6 +500,91 @@ static void buf_key(buf_t *b, const char *key, int first)
         }
         buf_jstr(b, key);
         buf_add(b, ":", 1);
+}
+
+/* A real as jansson writes it (dump.c, jsonp_dtostr): %.17g, with ".0"
+ * added when that reads as an integer, and the exponent without '+' and
+ * leading zeros. */
+static void buf_real(buf_t *b, double d)
+{
+        char num[40];
+        int n = snprintf(num, sizeof(num) - 2, "%.17g", d);
+        if (!strchr(num, '.') && !strchr(num, 'e')) {
+                memcpy(num + n, ".0", 3);
+                n += 2;
+        }
+        char *e = strchr(num, 'e');
+        if (e) {
+                char *start = e + 1 + (e[1] == '-'), *digits = e + 1;
+                if (*digits == '+' || *digits == '-') {
+                        digits++;
+                }
+                while (*digits == '0' && digits[1]) {
+                        digits++;
+                }
+                memmove(start, digits, strlen(digits) + 1);
+                n = (int)strlen(num);
+        }
+        buf_add(b, num, (size_t)n);
+}
+
+/* Writes v as compact JSON, byte for byte what json_dumps(v, JSON_COMPACT |
+ * JSON_ENCODE_ANY) gives (test_article checks it). jansson's dumper calls
+ * back once per token and cost ~20k instructions per small object. */
+static void buf_json(buf_t *b, json_t *v)
+{
+        switch (json_typeof(v)) {
+        case JSON_OBJECT: {
+                const char *k;
+                json_t *c;
+                int first = 1;
+                buf_add(b, "{", 1);
+                json_object_foreach(v, k, c)
+                {
+                        buf_key(b, k, first);
+                        buf_json(b, c);
+                        first = 0;
+                }
+                buf_add(b, "}", 1);
+                return;
+        }
+        case JSON_ARRAY: {
+                size_t i;
+                json_t *c;
+                buf_add(b, "[", 1);
+                json_array_foreach(v, i, c)
+                {
+                        if (i) {
+                                buf_add(b, ",", 1);
+                        }
+                        buf_json(b, c);
+                }
+                buf_add(b, "]", 1);
+                return;
+        }
+        case JSON_STRING:
+                buf_jstrn(b, json_string_value(v), json_string_length(v));
+                return;
+        case JSON_INTEGER: {
+                char num[32];
+                int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                                 json_integer_value(v));
+                buf_add(b, num, (size_t)n);
+                return;
+        }
+        case JSON_REAL:
+                buf_real(b, json_real_value(v));
+                return;
+        case JSON_TRUE:
+                buf_str(b, "true");
+                return;
+        case JSON_FALSE:
+                buf_str(b, "false");
+                return;
+        case JSON_NULL:
+                buf_str(b, "null");
+                return;
+        }
 }
 
 /* The output keys; unknown input fields with these names are not carried. */

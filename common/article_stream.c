@@ -17,8 +17,10 @@
  *   - it decodes \u0000: strings and keys with a NUL byte are declined;
  *   - it turns a lone \uD800-\uDBFF escape into '?' and does not check that
  *     a low surrogate follows a high one: a record with any \uD800-\uDFFF
- *     escape is declined before parsing (a pre-scan of the raw bytes);
- *   - it accepts duplicate keys: they are detected here.
+ *     escape is declined before parsing (a scan of the raw bytes);
+ *   - it accepts duplicate keys: they are detected here;
+ *   - it takes \v and \f for whitespace: a record with either raw byte is
+ *     declined before parsing (JSON allows them nowhere).
  * Anything rarer (a non-string known field, deep nesting, a top level that
  * is not an object) is declined too rather than handled twice.
  */
@@ -89,10 +91,14 @@ static int utf8_clean(const unsigned char *s, size_t n)
         return 1;
 }
 
-/* 1 if the raw record has a \uD800-\uDFFF escape (or something that reads
- * like one, such as the text \\uD800: declining costs only speed). */
-static int has_surrogate_escape(const char *buf, size_t len)
+/* 1 if the raw record has what yajl reads differently from jansson: a
+ * \uD800-\uDFFF escape (or something that reads like one, such as the
+ * text \\uD800: declining costs only speed), or a \v or \f byte. */
+static int needs_reference(const char *buf, size_t len)
 {
+        if (memchr(buf, '\v', len) || memchr(buf, '\f', len)) {
+                return 1;
+        }
         const char *p = buf, *end = buf + len;
         while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
                 if (end - p >= 4 && p[1] == 'u' && (p[2] == 'd' || p[2] == 'D') &&
@@ -278,7 +284,7 @@ static const yajl_callbacks callbacks = {
 nf_article_t *nf_article_decode_stream(const char *buf, size_t len,
                                        int max_depth)
 {
-        if (has_surrogate_escape(buf, len)) {
+        if (needs_reference(buf, len)) {
                 return NULL;
         }
         stream_t st = {

@@ -189,6 +189,38 @@ static void test_encode_strings_like_jansson(void **state)
         nf_article_destroy(art);
 }
 
+/* The JSON value writer (tags, meta, unknown fields) against jansson's
+ * dumper: every type, nesting, and the real number formats. */
+static void test_encode_values_like_jansson(void **state)
+{
+        static const char *const values[] = {
+            "{\"a\":[1,-2,true,false,null,\"s\\n\\u00e9\\u0001\"],\"b\":{},\"c\":[]}",
+            "[0.1,1.5,-0.0,100.0,1e300,1e-7,1.7976931348623157e308,5e-324,"
+            "123456789012345680000.0,0.30000000000000004,-2.5e-5,1e22]",
+            "{\"nested\":{\"deeper\":{\"k\":[[],[{}],9223372036854775807]}}}",
+            "\"just a string\"",
+            "-9223372036854775808",
+        };
+        for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
+                json_error_t err;
+                json_t *v = json_loads(values[i], JSON_DECODE_ANY, &err);
+                assert_non_null(v);
+                char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                nf_article_t *art = nf_article_new();
+                nf_article_set(art, NF_F_ID, "i", 1);
+                json_object_set_new(art->extra, "x", v);
+                char *s = nf_article_encode(art, NULL, NULL);
+                char *at = strstr(s, ",\"x\":");
+                assert_non_null(at);
+                if (strncmp(at + 5, want, strlen(want)) != 0 || at[5 + strlen(want)] != '}') {
+                        fail_msg("case %zu:\n ours:    %s\n jansson: %s", i, at + 5, want);
+                }
+                free(want);
+                free(s);
+                nf_article_destroy(art);
+        }
+}
+
 static void test_destroy_null(void **state)
 {
         nf_article_destroy(NULL);
@@ -205,6 +237,7 @@ int main(void)
             cmocka_unit_test(test_id_is_stable_and_derived),
             cmocka_unit_test(test_encode_contract),
             cmocka_unit_test(test_encode_strings_like_jansson),
+            cmocka_unit_test(test_encode_values_like_jansson),
             cmocka_unit_test(test_destroy_null),
         };
         return cmocka_run_group_tests_name("article", tests, NULL, NULL);

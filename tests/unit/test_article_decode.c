@@ -120,6 +120,8 @@ static void test_edge_cases(void **state)
             "{\"text\":\"a\",\"n\":1e400}",
             "{\"text\":\"a\",/*c*/\"n\":1}",
             "{'text':'a'}",
+            "{\f\"text\":\"a\"}", /* yajl's whitespace, not JSON's */
+            "{\"text\":\"a\"\v}",
         };
         for (size_t i = 0; i < sizeof(declined) / sizeof(*declined); i++) {
                 if (compare_str(declined[i])) {
