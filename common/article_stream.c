@@ -20,7 +20,9 @@
  *     escape is declined before parsing (a scan of the raw bytes);
  *   - it accepts duplicate keys: they are detected here;
  *   - it takes \v and \f for whitespace: a record with either raw byte is
- *     declined before parsing (JSON allows them nowhere).
+ *     declined before parsing (JSON allows them nowhere);
+ *   - it lets an unfinished token follow the root object (`{..}"`): only
+ *     JSON whitespace may follow the closing brace here.
  * Anything rarer (a non-string known field, deep nesting, a top level that
  * is not an object) is declined too rather than handled twice.
  */
@@ -40,6 +42,8 @@
 
 typedef struct stream_s {
         nf_article_t *art;
+        yajl_handle h;
+        size_t end;    /* offset just past the root object's closing brace */
         int max_depth; /* min(json.max.depth, STREAM_MAX_DEPTH) */
         int depth;     /* open objects and arrays, the root object is 1 */
         int done;      /* the root object has closed */
@@ -264,6 +268,7 @@ static int on_end(void *ctx)
         stream_t *st = ctx;
         if (--st->depth == 0) {
                 st->done = 1;
+                st->end = yajl_get_bytes_consumed(st->h);
         }
         return 1;
 }
@@ -299,6 +304,7 @@ nf_article_t *nf_article_decode_stream(const char *buf, size_t len,
         if (!h) {
                 return NULL;
         }
+        st.h = h;
         /* utf8_clean() checks every string fully; yajl's own, weaker check
          * would only repeat part of the work. */
         yajl_config(h, yajl_dont_validate_strings, 1);
@@ -306,6 +312,9 @@ nf_article_t *nf_article_decode_stream(const char *buf, size_t len,
         int ok = yajl_parse(h, (const unsigned char *)buf, len) == yajl_status_ok &&
                  yajl_complete_parse(h) == yajl_status_ok && st.done;
         yajl_free(h);
+        for (size_t i = st.end; ok && i < len; i++) {
+                ok = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r';
+        }
         if (!ok) {
                 nf_article_destroy(st.art);
                 return NULL;

@@ -122,6 +122,8 @@ static void test_edge_cases(void **state)
             "{'text':'a'}",
             "{\f\"text\":\"a\"}", /* yajl's whitespace, not JSON's */
             "{\"text\":\"a\"\v}",
+            "{\"text\":\"a\"}\"", /* an unfinished token after the root */
+            "{\"text\":\"a\"} tru",
         };
         for (size_t i = 0; i < sizeof(declined) / sizeof(*declined); i++) {
                 if (compare_str(declined[i])) {
