@@ -76,6 +76,7 @@ static void test_edge_cases(void **state)
             "{\"text\":\"raw UTF-8: \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
             "{\"text\":\"x\",\"extra\":{\"a\":[1,2.5,true,false,null,\"s\",{}],\"b\":{}}}",
             "{\"text\":\"x\",\"n\":1e5,\"m\":-0,\"r\":0.1,\"tiny\":1e-400}",
+            "{\"text\":\"x\",\"max\":9223372036854775807,\"min\":-9223372036854775807}",
             "{\"text\":\"x\",\"same\":{\"k\":1},\"other\":{\"k\":2}}",
             "{\"text\":\"x\",\"a\":[[[[[[1]]]]]]}", /* depth 7 of 8 */
             " \n{\"text\" : \"spaces\" } \n",
@@ -117,6 +118,8 @@ static void test_edge_cases(void **state)
             "{\"text\":\"a\",\"id\":1.5}",
             "{\"text\":\"a\",\"x\":[[[[[[[[1]]]]]]]]}", /* depth 9 > 8 */
             "{\"text\":\"a\",\"n\":99999999999999999999}",
+            "{\"text\":\"a\",\"n\":9223372036854775808}",
+            "{\"text\":\"a\",\"n\":9223372036854775815}", /* past yajl's bound check */
             "{\"text\":\"a\",\"n\":1e400}",
             "{\"text\":\"a\",/*c*/\"n\":1}",
             "{'text':'a'}",
