@@ -391,9 +391,15 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
         while (i < len) {
                 unsigned char c = u[i];
                 if (plain[c]) {
-                        /* The common case: a word of plain ASCII. */
+                        /* The common case: words of plain ASCII with one
+                         * space between them, copied as they are. A space
+                         * followed by a visible character is exactly what
+                         * put_space() and before_char() would write for
+                         * it, so one put_run() serves the whole stretch. */
                         size_t j = i + 1;
-                        while (j < len && plain[u[j]]) {
+                        while (j < len &&
+                               (plain[u[j]] || (u[j] == ' ' && j + 1 < len &&
+                                                plain[u[j + 1]]))) {
                                 j++;
                         }
                         put_run(&n, s + i, j - i);
