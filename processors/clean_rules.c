@@ -46,6 +46,8 @@ typedef struct pattern_s {
         size_t len;
         pcre2_code *re; /* patterns matched alone */
         int jit;
+        pcre2_code *pre; /* their pre-test (see compile_pretest()), or NULL */
+        int pre_jit;
         uint64_t trig; /* "@if" words (bits); 0: none */
         uint8_t reason;
         uint8_t first[16]; /* ASCII bytes a match can start with (bits) */
@@ -80,13 +82,15 @@ struct nf_clean_rules_s {
         pcre2_match_context *mctx; /* read-only while matching */
         /* "@if" words, ASCII lower-cased, chained by their first two bytes
          * for a one-pass scan of a line: first_trig[bigram] is 1 + the
-         * first word with that bigram, next_trig[w] 1 + the next one. */
+         * first word with that bigram, next_trig[w] 1 + the next one. The
+         * bigram is the line's two bytes as they are: the entries of the
+         * upper-case forms hold the same chain, so that the scan need not
+         * lower the bytes it skips (nearly all). */
         char *trig[TRIGGERS_MAX];
         size_t trig_len[TRIGGERS_MAX];
         int ntrig;
         uint8_t first_trig[65536];
         uint8_t next_trig[TRIGGERS_MAX];
-        uint8_t has_bigram[65536 / 8]; /* small enough to stay in cache */
 };
 
 struct nf_clean_match_s {
@@ -167,6 +171,11 @@ static void first_bytes(const pcre2_code *re, uint8_t first[16])
         }
 }
 
+static unsigned char lower(unsigned char c)
+{
+        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
 /* Adds the words of an "@if" line; sets *mask to their bits. Returns 0, or
  * -1 with errstr. */
 static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
@@ -217,8 +226,19 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                         unsigned b = (unsigned)(unsigned char)word[0] << 8 |
                                      (unsigned char)word[1];
                         r->next_trig[t] = r->first_trig[b];
-                        r->first_trig[b] = (uint8_t)(t + 1);
-                        r->has_bigram[b >> 3] |= (uint8_t)(1u << (b & 7));
+                        /* the new head of the chain, under every byte pair
+                         * that lowers to the bigram: "co", "Co", "cO", "CO"
+                         * (0x20 flips an ASCII letter's case; the test
+                         * drops the flips of other bytes) */
+                        for (unsigned v = 0; v < 4; v++) {
+                                unsigned raw = b ^ (v & 1 ? 0x2000u : 0) ^
+                                               (v & 2 ? 0x20u : 0);
+                                if (((unsigned)lower((unsigned char)(raw >> 8))
+                                         << 8 |
+                                     lower((unsigned char)raw)) == b) {
+                                        r->first_trig[raw] = (uint8_t)(t + 1);
+                                }
+                        }
                         r->ntrig++;
                 }
                 *mask |= 1ull << t;
@@ -229,6 +249,77 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                 return -1;
         }
         return 0;
+}
+
+/*
+ * The pre-test of a pattern matched alone. A pattern "(?i).{0,200}REST"
+ * (option settings, then a dot with any quantifier: "REST somewhere in the
+ * line") makes PCRE2 try REST after each of the up to 200 characters the
+ * dot gives back, ~18k instructions on a line of prose that merely holds
+ * its "@if" word. The pattern can only match a line on which REST matches
+ * from some position to the end: so REST searched unanchored, which PCRE2
+ * does with a fast scan for the characters REST can start with, is an
+ * exact pre-test. Finding nothing, the pattern cannot match; finding
+ * something, the pattern itself decides. REST is wrapped as "(?:REST\E)",
+ * so a top-level '|' in it stays a necessary condition (an alternative
+ * that matches from the line's start is found there) and an open "\Q" is
+ * closed. Returns NULL (no pre-test: the pattern runs as before) for any
+ * other shape, or when REST holds what acts on the whole pattern: verbs
+ * ("(*"), whole-pattern recursion ("(?R", "(?0", "\g"), recursion tests
+ * ("(?(R"); or when the pre-test does not compile.
+ */
+static pcre2_code *compile_pretest(const char *p, size_t n, int *jit)
+{
+        size_t i = 0;
+        while (i + 2 < n && p[i] == '(' && p[i + 1] == '?') {
+                size_t j = i + 2; /* an option setting: "(?i)", "(?s-m)" */
+                while (j < n && ((p[j] >= 'a' && p[j] <= 'z') ||
+                                 (p[j] >= 'A' && p[j] <= 'Z') || p[j] == '-' ||
+                                 p[j] == '^')) {
+                        j++;
+                }
+                if (j >= n || p[j] != ')') {
+                        return NULL; /* a group, "(?i:...)" */
+                }
+                i = j + 1;
+        }
+        size_t opts = i;
+        if (i >= n || p[i++] != '.') {
+                return NULL;
+        }
+        if (i < n && (p[i] == '*' || p[i] == '+' || p[i] == '?')) {
+                i++;
+        } else if (i < n && p[i] == '{') {
+                i++;
+                while (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == ',')) {
+                        i++;
+                }
+                if (i >= n || p[i] != '}') {
+                        return NULL;
+                }
+                i++;
+        }
+        if (i < n && (p[i] == '?' || p[i] == '+')) {
+                i++; /* lazy or possessive */
+        }
+        static const char *const whole[] = {"(*", "(?R", "(?0", "\\g", "(?(R"};
+        for (size_t k = 0; k < sizeof(whole) / sizeof(whole[0]); k++) {
+                if (memmem(p + i, n - i, whole[k], strlen(whole[k]))) {
+                        return NULL;
+                }
+        }
+        char *src = xrealloc(NULL, n + 16);
+        int len = sprintf(src, "%.*s(?:%.*s\\E)", (int)opts, p, (int)(n - i),
+                          p + i);
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *re =
+            pcre2_compile((PCRE2_SPTR)src, (size_t)len,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_ENDANCHORED, &err, &off,
+                          NULL);
+        free(src);
+        *jit = re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+        return re;
 }
 
 /*
@@ -333,6 +424,7 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                                                &err, &off, NULL);
                         pt->jit =
                             pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE) == 0;
+                        pt->pre = compile_pretest(line, n, &pt->pre_jit);
                         r->alone[r->nalone++] = (uint32_t)r->npat;
                 }
                 r->npat++;
@@ -528,6 +620,7 @@ void nf_clean_rules_destroy(nf_clean_rules_t *r)
         for (size_t i = 0; i < r->npat; i++) {
                 free(r->pat[i].src);
                 pcre2_code_free(r->pat[i].re);
+                pcre2_code_free(r->pat[i].pre);
         }
         for (size_t g = 0; g < r->ngroups; g++) {
                 for (size_t c = 0; c < r->groups[g].nchunk; c++) {
@@ -587,11 +680,6 @@ void nf_clean_match_destroy(nf_clean_match_t *m)
         free(m);
 }
 
-static unsigned char lower(unsigned char c)
-{
-        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
 /* The "@if" words present in s (bits), in one pass: each position's
  * lower-cased bigram leads to the few words that start with it. */
 static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
@@ -599,12 +687,8 @@ static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
         const unsigned char *u = (const unsigned char *)s;
         uint64_t m = 0;
         for (size_t i = 0; i + 1 < n; i++) {
-                unsigned b = (unsigned)lower(u[i]) << 8 | lower(u[i + 1]);
-                if (!(r->has_bigram[b >> 3] & (1u << (b & 7)))) {
-                        continue;
-                }
-                for (unsigned t = r->first_trig[b]; t;
-                     t = r->next_trig[t - 1]) {
+                for (unsigned t = r->first_trig[(unsigned)u[i] << 8 | u[i + 1]];
+                     t; t = r->next_trig[t - 1]) {
                         const char *w = r->trig[t - 1];
                         size_t k = r->trig_len[t - 1], j = 2;
                         while (j < k && i + j < n &&
@@ -632,6 +716,17 @@ static int run(const nf_clean_rules_t *r, pcre2_code *re, int jit,
                 m->limit_hits++; /* no match, counted: the caller decides */
         }
         return rc;
+}
+
+/* Runs pt's pre-test (unanchored). Its limit hits are not counted: on
+ * anything but "no match" the pattern itself runs, and counts its own. */
+static int pretest(const nf_clean_rules_t *r, const pattern_t *pt,
+                   nf_clean_match_t *m, const char *s, size_t len)
+{
+        return pt->pre_jit ? pcre2_jit_match(pt->pre, (PCRE2_SPTR)s, len, 0, 0,
+                                             m->md, r->mctx)
+                           : pcre2_match(pt->pre, (PCRE2_SPTR)s, len, 0,
+                                         PCRE2_NO_UTF_CHECK, m->md, r->mctx);
 }
 
 void nf_clean_rules_set_limits(nf_clean_rules_t *r, uint32_t match_limit,
@@ -685,6 +780,9 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                         if (!(pt->trig & present)) {
                                 continue;
                         }
+                }
+                if (pt->pre && pretest(r, pt, m, s, len) == PCRE2_ERROR_NOMATCH) {
+                        continue; /* then the pattern cannot match either */
                 }
                 if (run(r, pt->re, pt->jit, m, s, len) >= 0) {
                         return pt->reason;
