@@ -684,15 +684,19 @@ void nf_clean_match_destroy(nf_clean_match_t *m)
  * lower-cased bigram leads to the few words that start with it. */
 static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
 {
-        const unsigned char *u = (const unsigned char *)s;
+        const unsigned char *u = (const unsigned char *)s, *e = u + n;
+        const uint8_t *first = r->first_trig;
         uint64_t m = 0;
-        for (size_t i = 0; i + 1 < n; i++) {
-                for (unsigned t = r->first_trig[(unsigned)u[i] << 8 | u[i + 1]];
-                     t; t = r->next_trig[t - 1]) {
+        for (const unsigned char *p = u; p + 1 < e; p++) {
+                unsigned t = first[(unsigned)p[0] << 8 | p[1]];
+                if (!t) {
+                        continue; /* nearly every position */
+                }
+                for (; t; t = r->next_trig[t - 1]) {
                         const char *w = r->trig[t - 1];
                         size_t k = r->trig_len[t - 1], j = 2;
-                        while (j < k && i + j < n &&
-                               lower(u[i + j]) == (unsigned char)w[j]) {
+                        while (j < k && p + j < e &&
+                               lower(p[j]) == (unsigned char)w[j]) {
                                 j++;
                         }
                         if (j == k) {

@@ -275,12 +275,14 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
                          * as they are (what the branch below does for
                          * each, in a tighter loop). */
                         const unsigned char *r = q;
-                        kb[k++] = c;
-                        while (q + 1 < e && (unsigned)(q[1] - 'a') < 26u) {
-                                kb[k++] = *++q;
-                        }
-                        lower += (uint32_t)(q - r) + 1;
+                        unsigned char *kp = kb + k;
+                        do {
+                                *kp++ = *q++;
+                        } while (q < e && (unsigned)(*q - 'a') < 26u);
+                        lower += (uint32_t)(q - r);
+                        k += (size_t)(q - r);
                         has = 1;
+                        q--; /* the loop steps over the run's last byte */
                         continue;
                 }
                 if (c < 0x80) {
