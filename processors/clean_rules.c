@@ -37,6 +37,9 @@ static const char *const fixed_reasons[NF_CLEAN_R__FIXED] = {
 /* Patterns joined into one alternation, at most; a bucket with more is
  * split into several. */
 #define GROUP_MAX 128
+/* Patterns that can start with more bytes (a letter counts its two cases)
+ * go in the wide group. */
+#define WIDE_BYTES 32
 #define TRIGGERS_MAX 64
 
 #define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
@@ -50,7 +53,7 @@ typedef struct pattern_s {
         int pre_jit;
         uint64_t trig; /* "@if" words (bits); 0: none */
         uint8_t reason;
-        uint8_t first[16]; /* ASCII bytes a match can start with (bits) */
+        uint8_t first[32]; /* bytes a match can start with (bits) */
 } pattern_t;
 
 /* One compiled alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..."; its mark
@@ -77,8 +80,9 @@ struct nf_clean_rules_s {
         size_t nalone;
         group_t *groups;
         size_t ngroups;
-        uint16_t bucket[128]; /* group of a line starting with an ASCII byte */
-        uint16_t full;        /* group of every other line: all patterns */
+        uint16_t bucket[256]; /* group of a line starting with that byte */
+        uint16_t wide;        /* group of the patterns of many first bytes */
+        uint32_t wide_first;  /* the first of them (index), or UINT32_MAX */
         pcre2_match_context *mctx; /* read-only while matching */
         /* "@if" words, ASCII lower-cased, chained by their first two bytes
          * for a one-pass scan of a line: first_trig[bigram] is 1 + the
@@ -143,10 +147,12 @@ static int joinable(const pcre2_code *re, const char *p, size_t n)
                !memmem(p, n, "(*", 2);
 }
 
-/* The ASCII bytes a match of re (compiled unanchored, so that PCRE2 works
- * out its start) can begin with. A line starting with any other byte gets
- * the group of all patterns, so only ASCII bits need to be exact. */
-static void first_bytes(const pcre2_code *re, uint8_t first[16])
+/* The bytes a match of re (compiled unanchored, so that PCRE2 works out
+ * its start) can begin with: PCRE2's own start-of-match data, which it
+ * relies on itself to skip positions, so it holds every possible byte. A
+ * first code unit matched caselessly is an ASCII letter (PCRE2 sets none
+ * for a caseless multi-byte character): both cases. */
+static void first_bytes(const pcre2_code *re, uint8_t first[32])
 {
         uint32_t type = 0;
         const uint8_t *bm = NULL;
@@ -155,19 +161,16 @@ static void first_bytes(const pcre2_code *re, uint8_t first[16])
         if (type == 1) {
                 uint32_t cu = 0;
                 pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &cu);
-                memset(first, 0, 16);
-                if (cu < 128) {
-                        first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
-                        uint32_t other = cu ^ 0x20; /* caseless: both */
-                        if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
-                                first[other >> 3] |=
-                                    (uint8_t)(1u << (other & 7));
-                        }
+                memset(first, 0, 32);
+                first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+                uint32_t other = cu ^ 0x20; /* caseless: both */
+                if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+                        first[other >> 3] |= (uint8_t)(1u << (other & 7));
                 }
         } else if (bm) {
-                memcpy(first, bm, 16);
+                memcpy(first, bm, 32);
         } else {
-                memset(first, 0xff, 16);
+                memset(first, 0xff, 32);
         }
 }
 
@@ -500,16 +503,29 @@ static void compile_group(nf_clean_rules_t *r, group_t *g)
         }
 }
 
-/* The group of the joinable patterns whose first bytes include b (b < 0:
- * all of them), shared with an earlier group of the same patterns. */
+/* Whether pt can start with so many bytes that it goes in the wide group
+ * (see build_groups()). */
+static int is_wide(const pattern_t *pt)
+{
+        int n = 0;
+        for (int i = 0; i < 32; i++) {
+                n += __builtin_popcount(pt->first[i]);
+        }
+        return n > WIDE_BYTES;
+}
+
+/* The group of the joinable patterns whose first bytes include b, not
+ * wide (b < 0: the wide ones), shared with an earlier group of the same
+ * patterns. */
 static uint16_t group_for(nf_clean_rules_t *r, int b)
 {
         uint32_t *pats = xrealloc(NULL, (r->npat + 1) * sizeof(uint32_t));
         size_t n = 0;
         for (uint32_t i = 0; i < r->npat; i++) {
                 const pattern_t *pt = &r->pat[i];
-                if (pt->src &&
-                    (b < 0 || (pt->first[b >> 3] & (1u << (b & 7))))) {
+                if (pt->src && (b < 0 ? is_wide(pt)
+                                      : !is_wide(pt) && (pt->first[b >> 3] &
+                                                         (1u << (b & 7))))) {
                         pats[n++] = i;
                 }
         }
@@ -530,10 +546,19 @@ static uint16_t group_for(nf_clean_rules_t *r, int b)
         return (uint16_t)r->ngroups++;
 }
 
+/*
+ * A line is tried against the group of its first byte, and against the
+ * wide group. A pattern that can start with many bytes (a word list, a
+ * class, an optional group first) would be compiled into the group of
+ * each: it goes once into the wide group instead, which keeps the JIT
+ * compile at startup small, for a second JIT call per line.
+ */
 static void build_groups(nf_clean_rules_t *r)
 {
-        r->full = group_for(r, -1);
-        for (int b = 0; b < 128; b++) {
+        r->wide = group_for(r, -1);
+        r->wide_first = r->groups[r->wide].npats ? r->groups[r->wide].pats[0]
+                                                 : UINT32_MAX;
+        for (int b = 0; b < 256; b++) {
                 r->bucket[b] = group_for(r, b);
         }
         for (size_t g = 0; g < r->ngroups; g++) {
@@ -745,6 +770,23 @@ uint32_t nf_clean_match_limit_hits(const nf_clean_match_t *m)
         return m->limit_hits;
 }
 
+/* The index of the first pattern of g (in file order) matching the line,
+ * UINT32_MAX when none does (UINT32_MAX - 1: one did, but a user pattern's
+ * own mark hid ours; the default reason then). */
+static uint32_t group_first(const nf_clean_rules_t *r, const group_t *g,
+                            nf_clean_match_t *m, const char *s, size_t len)
+{
+        for (size_t c = 0; c < g->nchunk; c++) {
+                if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s, len) >= 0) {
+                        PCRE2_SPTR mark = pcre2_get_mark(m->md);
+                        return mark ? (uint32_t)strtoul((const char *)mark, NULL,
+                                                        10)
+                                    : UINT32_MAX - 1;
+                }
+        }
+        return UINT32_MAX;
+}
+
 int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                           const char *s, size_t len, size_t words)
 {
@@ -754,19 +796,12 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
         uint32_t best = UINT32_MAX;
         int is_long = words > NF_CLEAN_SHORT_WORDS;
         if (!is_long) {
-                unsigned char b = (unsigned char)s[0];
-                const group_t *g = &r->groups[b < 128 ? r->bucket[b] : r->full];
-                for (size_t c = 0; c < g->nchunk; c++) {
-                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s,
-                                len) >= 0) {
-                                PCRE2_SPTR mark = pcre2_get_mark(m->md);
-                                /* a user pattern's own mark can hide ours:
-                                 * then the default reason */
-                                best = mark ? (uint32_t)strtoul(
-                                                  (const char *)mark, NULL, 10)
-                                            : UINT32_MAX - 1;
-                                break;
-                        }
+                best = group_first(r, &r->groups[r->bucket[(unsigned char)s[0]]],
+                                   m, s, len);
+                if (r->wide_first < best) {
+                        uint32_t w = group_first(r, &r->groups[r->wide], m, s,
+                                                 len);
+                        best = w < best ? w : best;
                 }
         }
         int have_trig = 0;

@@ -421,7 +421,7 @@ static int check_line(const plain_t *pl, pcre2_match_data *md, const char *line)
 }
 
 /* Every line of every fixture, and its upper-, lower- and odd-first-byte
- * variants. */
+ * variants (the groups are chosen by a line's first byte). */
 static void test_groups_agree_with_plain_matching(void **state)
 {
         plain_t pl = {.n = 0};
@@ -475,7 +475,18 @@ static void test_groups_agree_with_plain_matching(void **state)
                         bad += check_line(&pl, md, v);
                         snprintf(v, sizeof(v), "(%s", line);
                         bad += check_line(&pl, md, v);
-                        lines += 5;
+                        snprintf(v, sizeof(v), "\u201c%s", line);
+                        bad += check_line(&pl, md, v);
+                        /* first letters whose other cases are not ASCII:
+                         * "\u017fhare" is "share" to a caseless pattern */
+                        if ((line[0] | 0x20) == 's' || (line[0] | 0x20) == 'k') {
+                                snprintf(v, sizeof(v), "%s%s",
+                                         (line[0] | 0x20) == 's' ? "\u017f"
+                                                                 : "\u212a",
+                                         line + 1);
+                                bad += check_line(&pl, md, v);
+                        }
+                        lines += 6;
                 }
                 free(copy);
         }
