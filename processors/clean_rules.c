@@ -312,14 +312,13 @@ static pcre2_code *compile_pretest(const char *p, size_t n, int *jit)
                 }
         }
         char *src = xrealloc(NULL, n + 16);
-        int len = sprintf(src, "%.*s(?:%.*s\\E)", (int)opts, p, (int)(n - i),
-                          p + i);
+        int len =
+            sprintf(src, "%.*s(?:%.*s\\E)", (int)opts, p, (int)(n - i), p + i);
         int err;
         PCRE2_SIZE off;
-        pcre2_code *re =
-            pcre2_compile((PCRE2_SPTR)src, (size_t)len,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_ENDANCHORED, &err, &off,
-                          NULL);
+        pcre2_code *re = pcre2_compile(
+            (PCRE2_SPTR)src, (size_t)len,
+            PCRE2_UTF | PCRE2_UCP | PCRE2_ENDANCHORED, &err, &off, NULL);
         free(src);
         *jit = re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
         return re;
@@ -556,8 +555,8 @@ static uint16_t group_for(nf_clean_rules_t *r, int b)
 static void build_groups(nf_clean_rules_t *r)
 {
         r->wide = group_for(r, -1);
-        r->wide_first = r->groups[r->wide].npats ? r->groups[r->wide].pats[0]
-                                                 : UINT32_MAX;
+        r->wide_first =
+            r->groups[r->wide].npats ? r->groups[r->wide].pats[0] : UINT32_MAX;
         for (int b = 0; b < 256; b++) {
                 r->bucket[b] = group_for(r, b);
         }
@@ -736,10 +735,10 @@ static int run(const nf_clean_rules_t *r, pcre2_code *re, int jit,
                nf_clean_match_t *m, const char *s, size_t len)
 {
         /* pcre2_jit_match() checks no UTF: the caller passes valid text. */
-        int rc = jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, m->md,
-                                       r->mctx)
-                     : pcre2_match(re, (PCRE2_SPTR)s, len, 0,
-                                   PCRE2_NO_UTF_CHECK, m->md, r->mctx);
+        int rc =
+            jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, m->md, r->mctx)
+                : pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
+                              m->md, r->mctx);
         if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
                 m->limit_hits++; /* no match, counted: the caller decides */
@@ -779,8 +778,8 @@ static uint32_t group_first(const nf_clean_rules_t *r, const group_t *g,
         for (size_t c = 0; c < g->nchunk; c++) {
                 if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s, len) >= 0) {
                         PCRE2_SPTR mark = pcre2_get_mark(m->md);
-                        return mark ? (uint32_t)strtoul((const char *)mark, NULL,
-                                                        10)
+                        return mark ? (uint32_t)strtoul((const char *)mark,
+                                                        NULL, 10)
                                     : UINT32_MAX - 1;
                 }
         }
@@ -796,11 +795,11 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
         uint32_t best = UINT32_MAX;
         int is_long = words > NF_CLEAN_SHORT_WORDS;
         if (!is_long) {
-                best = group_first(r, &r->groups[r->bucket[(unsigned char)s[0]]],
-                                   m, s, len);
+                best = group_first(
+                    r, &r->groups[r->bucket[(unsigned char)s[0]]], m, s, len);
                 if (r->wide_first < best) {
-                        uint32_t w = group_first(r, &r->groups[r->wide], m, s,
-                                                 len);
+                        uint32_t w =
+                            group_first(r, &r->groups[r->wide], m, s, len);
                         best = w < best ? w : best;
                 }
         }
@@ -820,7 +819,8 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                                 continue;
                         }
                 }
-                if (pt->pre && pretest(r, pt, m, s, len) == PCRE2_ERROR_NOMATCH) {
+                if (pt->pre &&
+                    pretest(r, pt, m, s, len) == PCRE2_ERROR_NOMATCH) {
                         continue; /* then the pattern cannot match either */
                 }
                 if (run(r, pt->re, pt->jit, m, s, len) >= 0) {

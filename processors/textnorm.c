@@ -116,7 +116,7 @@ static void nfc_table_build(void)
                             d, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
                 }
                 if (!(n == 1 && d[0] == cp)) {
-                        nfc_safe[cp >> 3] &= (uint8_t)~(1u << (cp & 7));
+                        nfc_safe[cp >> 3] &= (uint8_t) ~(1u << (cp & 7));
                 }
         }
         free(second);

@@ -479,7 +479,8 @@ static void test_groups_agree_with_plain_matching(void **state)
                         bad += check_line(&pl, md, v);
                         /* first letters whose other cases are not ASCII:
                          * "\u017fhare" is "share" to a caseless pattern */
-                        if ((line[0] | 0x20) == 's' || (line[0] | 0x20) == 'k') {
+                        if ((line[0] | 0x20) == 's' ||
+                            (line[0] | 0x20) == 'k') {
                                 snprintf(v, sizeof(v), "%s%s",
                                          (line[0] | 0x20) == 's' ? "\u017f"
                                                                  : "\u212a",
@@ -525,7 +526,7 @@ static void test_pretest_agrees_with_plain_matching(void **state)
         static const mcase_t want[] = {
             {"zz top", "p_top"},
             {"ab ZZ Top of it", "p_top"},
-            {"abcdefghij zz top", NULL}, /* 11 characters before */
+            {"abcdefghij zz top", NULL},   /* 11 characters before */
             {"éèàabcdef zz top", "p_top"}, /* 10 characters, 13 bytes */
             {"zz mid", NULL},
             {"a zz mid", "p_mid"},
