@@ -37,6 +37,9 @@ static const char *const fixed_reasons[NF_CLEAN_R__FIXED] = {
 /* Patterns joined into one alternation, at most; a bucket with more is
  * split into several. */
 #define GROUP_MAX 128
+/* Patterns that can start with more bytes (a letter counts its two cases)
+ * go in the wide group. */
+#define WIDE_BYTES 32
 #define TRIGGERS_MAX 64
 
 #define RULE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
@@ -46,9 +49,11 @@ typedef struct pattern_s {
         size_t len;
         pcre2_code *re; /* patterns matched alone */
         int jit;
+        pcre2_code *pre; /* their pre-test (see compile_pretest()), or NULL */
+        int pre_jit;
         uint64_t trig; /* "@if" words (bits); 0: none */
         uint8_t reason;
-        uint8_t first[16]; /* ASCII bytes a match can start with (bits) */
+        uint8_t first[32]; /* bytes a match can start with (bits) */
 } pattern_t;
 
 /* One compiled alternation "(?:p1\E)(*:1)|(?:p2\E)(*:2)|..."; its mark
@@ -75,18 +80,21 @@ struct nf_clean_rules_s {
         size_t nalone;
         group_t *groups;
         size_t ngroups;
-        uint16_t bucket[128]; /* group of a line starting with an ASCII byte */
-        uint16_t full;        /* group of every other line: all patterns */
+        uint16_t bucket[256]; /* group of a line starting with that byte */
+        uint16_t wide;        /* group of the patterns of many first bytes */
+        uint32_t wide_first;  /* the first of them (index), or UINT32_MAX */
         pcre2_match_context *mctx; /* read-only while matching */
         /* "@if" words, ASCII lower-cased, chained by their first two bytes
          * for a one-pass scan of a line: first_trig[bigram] is 1 + the
-         * first word with that bigram, next_trig[w] 1 + the next one. */
+         * first word with that bigram, next_trig[w] 1 + the next one. The
+         * bigram is the line's two bytes as they are: the entries of the
+         * upper-case forms hold the same chain, so that the scan need not
+         * lower the bytes it skips (nearly all). */
         char *trig[TRIGGERS_MAX];
         size_t trig_len[TRIGGERS_MAX];
         int ntrig;
         uint8_t first_trig[65536];
         uint8_t next_trig[TRIGGERS_MAX];
-        uint8_t has_bigram[65536 / 8]; /* small enough to stay in cache */
 };
 
 struct nf_clean_match_s {
@@ -139,10 +147,12 @@ static int joinable(const pcre2_code *re, const char *p, size_t n)
                !memmem(p, n, "(*", 2);
 }
 
-/* The ASCII bytes a match of re (compiled unanchored, so that PCRE2 works
- * out its start) can begin with. A line starting with any other byte gets
- * the group of all patterns, so only ASCII bits need to be exact. */
-static void first_bytes(const pcre2_code *re, uint8_t first[16])
+/* The bytes a match of re (compiled unanchored, so that PCRE2 works out
+ * its start) can begin with: PCRE2's own start-of-match data, which it
+ * relies on itself to skip positions, so it holds every possible byte. A
+ * first code unit matched caselessly is an ASCII letter (PCRE2 sets none
+ * for a caseless multi-byte character): both cases. */
+static void first_bytes(const pcre2_code *re, uint8_t first[32])
 {
         uint32_t type = 0;
         const uint8_t *bm = NULL;
@@ -151,20 +161,22 @@ static void first_bytes(const pcre2_code *re, uint8_t first[16])
         if (type == 1) {
                 uint32_t cu = 0;
                 pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &cu);
-                memset(first, 0, 16);
-                if (cu < 128) {
-                        first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
-                        uint32_t other = cu ^ 0x20; /* caseless: both */
-                        if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
-                                first[other >> 3] |=
-                                    (uint8_t)(1u << (other & 7));
-                        }
+                memset(first, 0, 32);
+                first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+                uint32_t other = cu ^ 0x20; /* caseless: both */
+                if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+                        first[other >> 3] |= (uint8_t)(1u << (other & 7));
                 }
         } else if (bm) {
-                memcpy(first, bm, 16);
+                memcpy(first, bm, 32);
         } else {
-                memset(first, 0xff, 16);
+                memset(first, 0xff, 32);
         }
+}
+
+static unsigned char lower(unsigned char c)
+{
+        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
 }
 
 /* Adds the words of an "@if" line; sets *mask to their bits. Returns 0, or
@@ -217,8 +229,19 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                         unsigned b = (unsigned)(unsigned char)word[0] << 8 |
                                      (unsigned char)word[1];
                         r->next_trig[t] = r->first_trig[b];
-                        r->first_trig[b] = (uint8_t)(t + 1);
-                        r->has_bigram[b >> 3] |= (uint8_t)(1u << (b & 7));
+                        /* the new head of the chain, under every byte pair
+                         * that lowers to the bigram: "co", "Co", "cO", "CO"
+                         * (0x20 flips an ASCII letter's case; the test
+                         * drops the flips of other bytes) */
+                        for (unsigned v = 0; v < 4; v++) {
+                                unsigned raw = b ^ (v & 1 ? 0x2000u : 0) ^
+                                               (v & 2 ? 0x20u : 0);
+                                if (((unsigned)lower((unsigned char)(raw >> 8))
+                                         << 8 |
+                                     lower((unsigned char)raw)) == b) {
+                                        r->first_trig[raw] = (uint8_t)(t + 1);
+                                }
+                        }
                         r->ntrig++;
                 }
                 *mask |= 1ull << t;
@@ -229,6 +252,76 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                 return -1;
         }
         return 0;
+}
+
+/*
+ * The pre-test of a pattern matched alone. A pattern "(?i).{0,200}REST"
+ * (option settings, then a dot with any quantifier: "REST somewhere in the
+ * line") makes PCRE2 try REST after each of the up to 200 characters the
+ * dot gives back, ~18k instructions on a line of prose that merely holds
+ * its "@if" word. The pattern can only match a line on which REST matches
+ * from some position to the end: so REST searched unanchored, which PCRE2
+ * does with a fast scan for the characters REST can start with, is an
+ * exact pre-test. Finding nothing, the pattern cannot match; finding
+ * something, the pattern itself decides. REST is wrapped as "(?:REST\E)",
+ * so a top-level '|' in it stays a necessary condition (an alternative
+ * that matches from the line's start is found there) and an open "\Q" is
+ * closed. Returns NULL (no pre-test: the pattern runs as before) for any
+ * other shape, or when REST holds what acts on the whole pattern: verbs
+ * ("(*"), whole-pattern recursion ("(?R", "(?0", "\g"), recursion tests
+ * ("(?(R"); or when the pre-test does not compile.
+ */
+static pcre2_code *compile_pretest(const char *p, size_t n, int *jit)
+{
+        size_t i = 0;
+        while (i + 2 < n && p[i] == '(' && p[i + 1] == '?') {
+                size_t j = i + 2; /* an option setting: "(?i)", "(?s-m)" */
+                while (j < n && ((p[j] >= 'a' && p[j] <= 'z') ||
+                                 (p[j] >= 'A' && p[j] <= 'Z') || p[j] == '-' ||
+                                 p[j] == '^')) {
+                        j++;
+                }
+                if (j >= n || p[j] != ')') {
+                        return NULL; /* a group, "(?i:...)" */
+                }
+                i = j + 1;
+        }
+        size_t opts = i;
+        if (i >= n || p[i++] != '.') {
+                return NULL;
+        }
+        if (i < n && (p[i] == '*' || p[i] == '+' || p[i] == '?')) {
+                i++;
+        } else if (i < n && p[i] == '{') {
+                i++;
+                while (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == ',')) {
+                        i++;
+                }
+                if (i >= n || p[i] != '}') {
+                        return NULL;
+                }
+                i++;
+        }
+        if (i < n && (p[i] == '?' || p[i] == '+')) {
+                i++; /* lazy or possessive */
+        }
+        static const char *const whole[] = {"(*", "(?R", "(?0", "\\g", "(?(R"};
+        for (size_t k = 0; k < sizeof(whole) / sizeof(whole[0]); k++) {
+                if (memmem(p + i, n - i, whole[k], strlen(whole[k]))) {
+                        return NULL;
+                }
+        }
+        char *src = xrealloc(NULL, n + 16);
+        int len =
+            sprintf(src, "%.*s(?:%.*s\\E)", (int)opts, p, (int)(n - i), p + i);
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *re = pcre2_compile(
+            (PCRE2_SPTR)src, (size_t)len,
+            PCRE2_UTF | PCRE2_UCP | PCRE2_ENDANCHORED, &err, &off, NULL);
+        free(src);
+        *jit = re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+        return re;
 }
 
 /*
@@ -333,6 +426,7 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                                                &err, &off, NULL);
                         pt->jit =
                             pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE) == 0;
+                        pt->pre = compile_pretest(line, n, &pt->pre_jit);
                         r->alone[r->nalone++] = (uint32_t)r->npat;
                 }
                 r->npat++;
@@ -408,16 +502,29 @@ static void compile_group(nf_clean_rules_t *r, group_t *g)
         }
 }
 
-/* The group of the joinable patterns whose first bytes include b (b < 0:
- * all of them), shared with an earlier group of the same patterns. */
+/* Whether pt can start with so many bytes that it goes in the wide group
+ * (see build_groups()). */
+static int is_wide(const pattern_t *pt)
+{
+        int n = 0;
+        for (int i = 0; i < 32; i++) {
+                n += __builtin_popcount(pt->first[i]);
+        }
+        return n > WIDE_BYTES;
+}
+
+/* The group of the joinable patterns whose first bytes include b, not
+ * wide (b < 0: the wide ones), shared with an earlier group of the same
+ * patterns. */
 static uint16_t group_for(nf_clean_rules_t *r, int b)
 {
         uint32_t *pats = xrealloc(NULL, (r->npat + 1) * sizeof(uint32_t));
         size_t n = 0;
         for (uint32_t i = 0; i < r->npat; i++) {
                 const pattern_t *pt = &r->pat[i];
-                if (pt->src &&
-                    (b < 0 || (pt->first[b >> 3] & (1u << (b & 7))))) {
+                if (pt->src && (b < 0 ? is_wide(pt)
+                                      : !is_wide(pt) && (pt->first[b >> 3] &
+                                                         (1u << (b & 7))))) {
                         pats[n++] = i;
                 }
         }
@@ -438,10 +545,19 @@ static uint16_t group_for(nf_clean_rules_t *r, int b)
         return (uint16_t)r->ngroups++;
 }
 
+/*
+ * A line is tried against the group of its first byte, and against the
+ * wide group. A pattern that can start with many bytes (a word list, a
+ * class, an optional group first) would be compiled into the group of
+ * each: it goes once into the wide group instead, which keeps the JIT
+ * compile at startup small, for a second JIT call per line.
+ */
 static void build_groups(nf_clean_rules_t *r)
 {
-        r->full = group_for(r, -1);
-        for (int b = 0; b < 128; b++) {
+        r->wide = group_for(r, -1);
+        r->wide_first =
+            r->groups[r->wide].npats ? r->groups[r->wide].pats[0] : UINT32_MAX;
+        for (int b = 0; b < 256; b++) {
                 r->bucket[b] = group_for(r, b);
         }
         for (size_t g = 0; g < r->ngroups; g++) {
@@ -528,6 +644,7 @@ void nf_clean_rules_destroy(nf_clean_rules_t *r)
         for (size_t i = 0; i < r->npat; i++) {
                 free(r->pat[i].src);
                 pcre2_code_free(r->pat[i].re);
+                pcre2_code_free(r->pat[i].pre);
         }
         for (size_t g = 0; g < r->ngroups; g++) {
                 for (size_t c = 0; c < r->groups[g].nchunk; c++) {
@@ -587,28 +704,23 @@ void nf_clean_match_destroy(nf_clean_match_t *m)
         free(m);
 }
 
-static unsigned char lower(unsigned char c)
-{
-        return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
 /* The "@if" words present in s (bits), in one pass: each position's
  * lower-cased bigram leads to the few words that start with it. */
 static uint64_t triggers_in(const nf_clean_rules_t *r, const char *s, size_t n)
 {
-        const unsigned char *u = (const unsigned char *)s;
+        const unsigned char *u = (const unsigned char *)s, *e = u + n;
+        const uint8_t *first = r->first_trig;
         uint64_t m = 0;
-        for (size_t i = 0; i + 1 < n; i++) {
-                unsigned b = (unsigned)lower(u[i]) << 8 | lower(u[i + 1]);
-                if (!(r->has_bigram[b >> 3] & (1u << (b & 7)))) {
-                        continue;
+        for (const unsigned char *p = u; p + 1 < e; p++) {
+                unsigned t = first[(unsigned)p[0] << 8 | p[1]];
+                if (!t) {
+                        continue; /* nearly every position */
                 }
-                for (unsigned t = r->first_trig[b]; t;
-                     t = r->next_trig[t - 1]) {
+                for (; t; t = r->next_trig[t - 1]) {
                         const char *w = r->trig[t - 1];
                         size_t k = r->trig_len[t - 1], j = 2;
-                        while (j < k && i + j < n &&
-                               lower(u[i + j]) == (unsigned char)w[j]) {
+                        while (j < k && p + j < e &&
+                               lower(p[j]) == (unsigned char)w[j]) {
                                 j++;
                         }
                         if (j == k) {
@@ -623,15 +735,26 @@ static int run(const nf_clean_rules_t *r, pcre2_code *re, int jit,
                nf_clean_match_t *m, const char *s, size_t len)
 {
         /* pcre2_jit_match() checks no UTF: the caller passes valid text. */
-        int rc = jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, m->md,
-                                       r->mctx)
-                     : pcre2_match(re, (PCRE2_SPTR)s, len, 0,
-                                   PCRE2_NO_UTF_CHECK, m->md, r->mctx);
+        int rc =
+            jit ? pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, m->md, r->mctx)
+                : pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
+                              m->md, r->mctx);
         if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
                 m->limit_hits++; /* no match, counted: the caller decides */
         }
         return rc;
+}
+
+/* Runs pt's pre-test (unanchored). Its limit hits are not counted: on
+ * anything but "no match" the pattern itself runs, and counts its own. */
+static int pretest(const nf_clean_rules_t *r, const pattern_t *pt,
+                   nf_clean_match_t *m, const char *s, size_t len)
+{
+        return pt->pre_jit ? pcre2_jit_match(pt->pre, (PCRE2_SPTR)s, len, 0, 0,
+                                             m->md, r->mctx)
+                           : pcre2_match(pt->pre, (PCRE2_SPTR)s, len, 0,
+                                         PCRE2_NO_UTF_CHECK, m->md, r->mctx);
 }
 
 void nf_clean_rules_set_limits(nf_clean_rules_t *r, uint32_t match_limit,
@@ -646,6 +769,23 @@ uint32_t nf_clean_match_limit_hits(const nf_clean_match_t *m)
         return m->limit_hits;
 }
 
+/* The index of the first pattern of g (in file order) matching the line,
+ * UINT32_MAX when none does (UINT32_MAX - 1: one did, but a user pattern's
+ * own mark hid ours; the default reason then). */
+static uint32_t group_first(const nf_clean_rules_t *r, const group_t *g,
+                            nf_clean_match_t *m, const char *s, size_t len)
+{
+        for (size_t c = 0; c < g->nchunk; c++) {
+                if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s, len) >= 0) {
+                        PCRE2_SPTR mark = pcre2_get_mark(m->md);
+                        return mark ? (uint32_t)strtoul((const char *)mark,
+                                                        NULL, 10)
+                                    : UINT32_MAX - 1;
+                }
+        }
+        return UINT32_MAX;
+}
+
 int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                           const char *s, size_t len, size_t words)
 {
@@ -655,19 +795,12 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
         uint32_t best = UINT32_MAX;
         int is_long = words > NF_CLEAN_SHORT_WORDS;
         if (!is_long) {
-                unsigned char b = (unsigned char)s[0];
-                const group_t *g = &r->groups[b < 128 ? r->bucket[b] : r->full];
-                for (size_t c = 0; c < g->nchunk; c++) {
-                        if (run(r, g->chunk[c].re, g->chunk[c].jit, m, s,
-                                len) >= 0) {
-                                PCRE2_SPTR mark = pcre2_get_mark(m->md);
-                                /* a user pattern's own mark can hide ours:
-                                 * then the default reason */
-                                best = mark ? (uint32_t)strtoul(
-                                                  (const char *)mark, NULL, 10)
-                                            : UINT32_MAX - 1;
-                                break;
-                        }
+                best = group_first(
+                    r, &r->groups[r->bucket[(unsigned char)s[0]]], m, s, len);
+                if (r->wide_first < best) {
+                        uint32_t w =
+                            group_first(r, &r->groups[r->wide], m, s, len);
+                        best = w < best ? w : best;
                 }
         }
         int have_trig = 0;
@@ -685,6 +818,10 @@ int nf_clean_rules_reason(const nf_clean_rules_t *r, nf_clean_match_t *m,
                         if (!(pt->trig & present)) {
                                 continue;
                         }
+                }
+                if (pt->pre &&
+                    pretest(r, pt, m, s, len) == PCRE2_ERROR_NOMATCH) {
+                        continue; /* then the pattern cannot match either */
                 }
                 if (run(r, pt->re, pt->jit, m, s, len) >= 0) {
                         return pt->reason;

@@ -14,7 +14,9 @@
  *
  * Speed: the patterns without "@if" are joined into JIT alternations, one
  * per possible first byte of a line (only the patterns that can start with
- * that byte), so a line costs one JIT call over a handful of branches.
+ * that byte), so a line costs one JIT call over a handful of branches. The
+ * few patterns that can start with nearly any byte form one more
+ * alternation, tried on every line, rather than a copy in each.
  *
  * The rules are read-only once built and may be shared by threads; each
  * thread matches with its own nf_clean_match_t.

@@ -208,11 +208,14 @@ static int starts_word(const unsigned char *p, size_t n)
         return 1;
 }
 
-/* Copies n bytes of a (possibly merged) line, its '\n' read as spaces. */
+/* Copies n bytes of a (possibly merged) line, its '\n' read as spaces:
+ * a memcpy(), then the few '\n' (only merged lines have any) replaced. */
 static void copy_line(char *dst, const char *src, size_t n)
 {
-        for (size_t i = 0; i < n; i++) {
-                dst[i] = src[i] == '\n' ? ' ' : src[i];
+        memcpy(dst, src, n);
+        for (char *p = dst, *e = dst + n;
+             (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++) {
+                *p = ' ';
         }
 }
 
@@ -267,12 +270,23 @@ static void line_features(const char *s, line_t *l, unsigned char *kb)
         l->pkey = 0;
         for (const unsigned char *q = p; q < e; q++) {
                 unsigned char c = *q;
+                if ((unsigned)(c - 'a') < 26u) {
+                        /* Most bytes: a run of lower-case letters, keyed
+                         * as they are (what the branch below does for
+                         * each, in a tighter loop). */
+                        const unsigned char *r = q;
+                        unsigned char *kp = kb + k;
+                        do {
+                                *kp++ = *q++;
+                        } while (q < e && (unsigned)(*q - 'a') < 26u);
+                        lower += (uint32_t)(q - r);
+                        k += (size_t)(q - r);
+                        has = 1;
+                        q--; /* the loop steps over the run's last byte */
+                        continue;
+                }
                 if (c < 0x80) {
-                        if (c >= 'a' && c <= 'z') {
-                                lower++;
-                                kb[k++] = c;
-                                has = 1;
-                        } else if (c >= 'A' && c <= 'Z') {
+                        if (c >= 'A' && c <= 'Z') {
                                 upper++;
                                 kb[k++] = (unsigned char)(c | 0x20);
                                 has = 1;
@@ -521,45 +535,43 @@ static void ws_probe_shared(wordset_t *ws, uint32_t h)
 }
 
 /* Calls fn(ws, hash) for each word of s (FNV-1a, inline: this runs over
- * whole bodies). */
+ * whole bodies). A word is a run of ASCII letters (lowered) and digits and
+ * of non-ASCII bytes, but for the separators U+2000..U+203F (E2 80 xx) and
+ * U+0080..U+00BF (C2 xx); words of fewer than 4 bytes are skipped; with
+ * ws->stem, only a word's first stem bytes are hashed. */
 static void words_each(const char *s, size_t len, wordset_t *ws,
                        void (*fn)(wordset_t *, uint32_t))
 {
-        uint32_t h = 2166136261u;
-        size_t k = 0;
-        const unsigned char *p = (const unsigned char *)s, *e = p + len;
-        for (const unsigned char *q = p;; q++) {
-                int sep = q >= e;
-                if (!sep) {
-                        unsigned char ch = *q;
-                        if (ch >= 'A' && ch <= 'Z') {
-                                ch |= 0x20;
-                        }
-                        if (ch == 0xe2 && q + 2 < e && q[1] == 0x80) {
-                                q += 2;
-                                sep = 1;
-                        } else if (ch == 0xc2 && q + 1 < e) {
-                                q += 1;
-                                sep = 1;
-                        } else if ((ch >= 'a' && ch <= 'z') ||
-                                   (ch >= '0' && ch <= '9') || ch >= 0x80) {
-                                if (!ws->stem || k < ws->stem) {
-                                        h = (h ^ ch) * 16777619u;
+        const unsigned char *q = (const unsigned char *)s, *e = q + len;
+        size_t stem = ws->stem ? ws->stem : SIZE_MAX;
+        for (;;) {
+                uint32_t h = 2166136261u;
+                size_t k = 0;
+                for (; q < e; q++, k++) {
+                        unsigned ch = *q, low = ch | 0x20; /* A-Z lowered */
+                        if ((unsigned)(low - 'a') >= 26u &&
+                            (unsigned)(ch - '0') >= 10u) {
+                                if (ch < 0x80 ||
+                                    (ch == 0xe2 && q + 2 < e && q[1] == 0x80) ||
+                                    (ch == 0xc2 && q + 1 < e)) {
+                                        break; /* a separator */
                                 }
-                                k++;
-                                continue;
-                        } else {
-                                sep = 1;
+                                low = ch; /* other non-ASCII: as it is */
+                        }
+                        if (k < stem) {
+                                h = (h ^ low) * 16777619u;
                         }
                 }
                 if (k >= 4) {
                         fn(ws, h | 1);
                 }
-                h = 2166136261u;
-                k = 0;
                 if (q >= e) {
-                        break;
+                        return;
                 }
+                /* past the separator: 3 bytes, 2, or 1 */
+                q += *q == 0xe2 && q + 2 < e && q[1] == 0x80 ? 3
+                     : *q == 0xc2 && q + 1 < e               ? 2
+                                                             : 1;
         }
 }
 

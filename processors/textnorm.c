@@ -29,17 +29,69 @@ static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
 /* Bytes copied as they are, in runs: visible ASCII but '&'. */
 static uint8_t plain[256];
 
+/* Hangul syllables U+AC00..U+D7A3: decomposed and composed by algorithm
+ * (Unicode 3.12), not through the data tables. The first HANGUL_N of them
+ * (leading jamo U+1100) hold every vowel and trailing jamo there is. */
+#define HANGUL_S0 0xAC00
+#define HANGUL_S1 0xD7A4
+#define HANGUL_N 588
+
+/* Whether utf8proc_decompose_char(cp, UTF8PROC_DECOMPOSE) gives more than
+ * cp itself: a Hangul syllable, or a canonical decomposition (decomp_type
+ * 0) in the data. Every other code point decomposes to itself, so the
+ * table build below skips the call for it (it was ~90% of the build). */
+static int has_canonical_decomposition(utf8proc_int32_t cp,
+                                       const utf8proc_property_t *p)
+{
+        return (cp >= HANGUL_S0 && cp < HANGUL_S1) ||
+               (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0);
+}
+
+static int is_nfc_safe(int32_t cp)
+{
+        return cp >= SAFE_LIMIT || (nfc_safe[cp >> 3] & (1u << (cp & 7)));
+}
+
 static void nfc_table_build(void)
 {
+        /* One pass over the properties: class-0 code points are marked safe
+         * for now; those with a canonical decomposition are listed, for
+         * the two checks below (the pass is most of the build's cost). */
+        utf8proc_int32_t *dec = NULL;
+        size_t ndec = 0, cap = 0;
+        for (utf8proc_int32_t cp = 0x80; cp < SAFE_LIMIT; cp++) {
+                const utf8proc_property_t *p = utf8proc_get_property(cp);
+                if (p->combining_class == 0) {
+                        nfc_safe[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+                }
+                /* Hangul syllables past the first HANGUL_N add no second
+                 * element (their vowel and trailing jamo are those of the
+                 * first ones) and compose back to themselves (the
+                 * algorithm is its own inverse): they stay safe unlisted. */
+                if (!has_canonical_decomposition(cp, p) ||
+                    (cp >= HANGUL_S0 + HANGUL_N && cp < HANGUL_S1)) {
+                        continue;
+                }
+                if (ndec == cap) {
+                        cap = cap ? cap * 2 : 4096;
+                        dec = realloc(dec, cap * sizeof(*dec));
+                        if (!dec) {
+                                abort();
+                        }
+                }
+                dec[ndec++] = cp;
+        }
+        /* Never the second element of a decomposition: only the listed
+         * code points have one (the others decompose to themselves). */
         uint8_t *second = calloc(SAFE_LIMIT / 8, 1);
         if (!second) {
                 abort();
         }
         utf8proc_int32_t d[32];
         int bc = 0;
-        for (utf8proc_int32_t cp = 0x80; cp < SAFE_LIMIT; cp++) {
-                utf8proc_ssize_t n =
-                    utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
+        for (size_t k = 0; k < ndec; k++) {
+                utf8proc_ssize_t n = utf8proc_decompose_char(
+                    dec[k], d, 32, UTF8PROC_DECOMPOSE, &bc);
                 for (utf8proc_ssize_t i = 1; i < n && n <= 32; i++) {
                         if (d[i] >= 0 && d[i] < SAFE_LIMIT) {
                                 second[d[i] >> 3] |=
@@ -47,34 +99,31 @@ static void nfc_table_build(void)
                         }
                 }
         }
-        for (utf8proc_int32_t cp = 0x80; cp < SAFE_LIMIT; cp++) {
-                const utf8proc_property_t *p = utf8proc_get_property(cp);
-                int safe = p->combining_class == 0 &&
-                           !(second[cp >> 3] & (1u << (cp & 7)));
-                if (safe) {
-                        utf8proc_ssize_t n = utf8proc_decompose_char(
-                            cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
-                        if (n < 1 || n > 32) {
-                                safe = 0;
-                        } else if (n != 1 || d[0] != cp) {
-                                n = utf8proc_normalize_utf32(
-                                    d, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-                                safe = n == 1 && d[0] == cp;
-                        }
+        for (size_t i = 0; i < SAFE_LIMIT / 8; i++) {
+                nfc_safe[i] &= (uint8_t)~second[i];
+        }
+        /* Its own NFC: a listed code point still safe must compose back to
+         * itself. */
+        for (size_t k = 0; k < ndec; k++) {
+                utf8proc_int32_t cp = dec[k];
+                if (!is_nfc_safe(cp)) {
+                        continue;
                 }
-                if (safe) {
-                        nfc_safe[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+                utf8proc_ssize_t n =
+                    utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
+                if (n >= 1 && n <= 32) {
+                        n = utf8proc_normalize_utf32(
+                            d, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+                }
+                if (!(n == 1 && d[0] == cp)) {
+                        nfc_safe[cp >> 3] &= (uint8_t) ~(1u << (cp & 7));
                 }
         }
         free(second);
+        free(dec);
         for (int c = 0x21; c < 0x7f; c++) {
                 plain[c] = c != '&';
         }
-}
-
-static int is_nfc_safe(int32_t cp)
-{
-        return cp >= SAFE_LIMIT || (nfc_safe[cp >> 3] & (1u << (cp & 7)));
 }
 
 /* HTML5's mapping of &#128;..&#159; (Windows-1252); 0 = leave as is. */
@@ -342,9 +391,15 @@ char *nf_textnorm(const char *s, size_t len, unsigned flags, size_t *out_len,
         while (i < len) {
                 unsigned char c = u[i];
                 if (plain[c]) {
-                        /* The common case: a word of plain ASCII. */
+                        /* The common case: words of plain ASCII with one
+                         * space between them, copied as they are. A space
+                         * followed by a visible character is exactly what
+                         * put_space() and before_char() would write for
+                         * it, so one put_run() serves the whole stretch. */
                         size_t j = i + 1;
-                        while (j < len && plain[u[j]]) {
+                        while (j < len &&
+                               (plain[u[j]] || (u[j] == ' ' && j + 1 < len &&
+                                                plain[u[j + 1]]))) {
                                 j++;
                         }
                         put_run(&n, s + i, j - i);

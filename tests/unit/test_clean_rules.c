@@ -315,13 +315,13 @@ typedef struct plain_s {
         int n;
 } plain_t;
 
-/* Compiles every pattern of the shipped file alone, the obvious way. */
+/* Compiles every pattern of a pattern file alone, the obvious way, after
+ * those pl holds already. */
 static void plain_load(plain_t *pl, const char *path)
 {
         FILE *f = fopen(path, "r");
         assert_non_null(f);
         char line[4096], reason[64] = "pattern", *words = NULL;
-        pl->n = 0;
         while (fgets(line, sizeof(line), f)) {
                 size_t n = strlen(line);
                 while (n && (line[n - 1] == '\n' || line[n - 1] == ' ')) {
@@ -421,10 +421,10 @@ static int check_line(const plain_t *pl, pcre2_match_data *md, const char *line)
 }
 
 /* Every line of every fixture, and its upper-, lower- and odd-first-byte
- * variants. */
+ * variants (the groups are chosen by a line's first byte). */
 static void test_groups_agree_with_plain_matching(void **state)
 {
-        plain_t pl;
+        plain_t pl = {.n = 0};
         plain_load(&pl, "deploy/rules/boilerplate.txt");
         assert_int_equal((size_t)pl.n, nf_clean_rules_count(rules));
         pcre2_match_data *md = pcre2_match_data_create(1, NULL);
@@ -475,7 +475,19 @@ static void test_groups_agree_with_plain_matching(void **state)
                         bad += check_line(&pl, md, v);
                         snprintf(v, sizeof(v), "(%s", line);
                         bad += check_line(&pl, md, v);
-                        lines += 5;
+                        snprintf(v, sizeof(v), "\u201c%s", line);
+                        bad += check_line(&pl, md, v);
+                        /* first letters whose other cases are not ASCII:
+                         * "\u017fhare" is "share" to a caseless pattern */
+                        if ((line[0] | 0x20) == 's' ||
+                            (line[0] | 0x20) == 'k') {
+                                snprintf(v, sizeof(v), "%s%s",
+                                         (line[0] | 0x20) == 's' ? "\u017f"
+                                                                 : "\u212a",
+                                         line + 1);
+                                bad += check_line(&pl, md, v);
+                        }
+                        lines += 6;
                 }
                 free(copy);
         }
@@ -484,6 +496,83 @@ static void test_groups_agree_with_plain_matching(void **state)
         plain_free(&pl);
         assert_true(lines > 1000);
         assert_int_equal(bad, 0);
+}
+
+/* Patterns "OPTIONS.{m,n}REST" run alone get a pre-test (REST searched
+ * unanchored); they answer what the patterns alone answer, for every
+ * quantifier of the dot, a top-level '|' in REST, and shapes that get no
+ * pre-test (verbs, recursion). */
+static void test_pretest_agrees_with_plain_matching(void **state)
+{
+        char *path = tmp_file("@reason p_top\n@if zz\n"
+                              "(?i).{0,10}\\bzz top\\b.*\n"
+                              "@reason p_mid\n@if zz\n"
+                              ".{2,5}zz mid\n"
+                              "@reason p_alt\n@if zz\n"
+                              "(?i).{0,3}?zz lazy|zz alt.*\n"
+                              "@reason p_poss\n@if zz\n"
+                              ".*+zz possessive\n"
+                              "@reason p_star\n@if zz\n"
+                              "(?i)(?s).*zz (star|end)\n"
+                              "@reason p_verb\n@if zz\n"
+                              ".{0,4}zz (*COMMIT)x|.*zz commit\n"
+                              "@reason p_rec\n@if zz\n"
+                              ".?zz (rec|(?R))\n"
+                              "@reason p_brace\n@if zz\n"
+                              ".{,3}zz brace\n");
+        char err[512];
+        nf_clean_rules_t *r = nf_clean_rules_new(path, err, sizeof(err));
+        assert_non_null(r);
+        static const mcase_t want[] = {
+            {"zz top", "p_top"},
+            {"ab ZZ Top of it", "p_top"},
+            {"abcdefghij zz top", NULL},   /* 11 characters before */
+            {"éèàabcdef zz top", "p_top"}, /* 10 characters, 13 bytes */
+            {"zz mid", NULL},
+            {"a zz mid", "p_mid"},
+            {"ab zz mid", "p_mid"},
+            {"abcde zz mid", NULL},
+            {"ab zz lazy", "p_alt"},
+            {"abc zz lazy", NULL},
+            {"zz alt and more", "p_alt"},
+            {"x zz alt", NULL}, /* REST finds "zz alt", the pattern not */
+            {"zz possessive", NULL},
+            {"any zz star", "p_star"},
+            {"ZZ END", "p_star"},
+            {"zz x", "p_verb"},
+            {"abcde zz commit", "p_verb"},
+            {"abc zz commit", NULL}, /* committed to the first branch */
+            {"zz rec", "p_rec"},
+            {"xzz rec", "p_rec"},
+            {"zz zz rec", "p_rec"},
+            {"ab zz rec", NULL},
+            {"a{,3}zz brace", "p_brace"}, /* "{,3}" is no quantifier */
+            {"abzz brace", NULL},
+            {"zz none", NULL},
+        };
+        plain_t pl = {.n = 0};
+        plain_load(&pl, "deploy/rules/boilerplate.txt");
+        plain_load(&pl, path);
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+                const char *line = want[i].line;
+                const char *got = nf_clean_rules_match(r, line, strlen(line));
+                const char *alone = plain_match(&pl, md, line);
+                if ((want[i].reason == NULL) != (got == NULL) ||
+                    (got && strcmp(got, want[i].reason) != 0) ||
+                    (alone == NULL) != (got == NULL) ||
+                    (got && strcmp(got, alone) != 0)) {
+                        fail_msg("'%s': got %s, want %s, alone %s", line,
+                                 got ? got : "(none)",
+                                 want[i].reason ? want[i].reason : "(none)",
+                                 alone ? alone : "(none)");
+                }
+        }
+        pcre2_match_data_free(md);
+        plain_free(&pl);
+        nf_clean_rules_destroy(r);
+        unlink(path);
+        free(path);
 }
 
 /* More patterns than one alternation holds: every one still matches with
@@ -524,6 +613,7 @@ int main(void)
             cmocka_unit_test(test_user_patterns),
             cmocka_unit_test(test_if_words),
             cmocka_unit_test(test_groups_agree_with_plain_matching),
+            cmocka_unit_test(test_pretest_agrees_with_plain_matching),
             cmocka_unit_test(test_many_patterns),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
