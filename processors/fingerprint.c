@@ -82,32 +82,35 @@ scan_other(const unsigned char *p, const unsigned char *end, char *out,
         return p + used;
 }
 
-/* The ASCII letters and digits that start the 8 bytes at p, lower-cased,
- * into out (all 8 bytes are written); returns how many
- * (0..8). On little-endian hosts the bytes are tested all at once (SWAR):
- * with each byte's high bit masked off, adding a per-byte constant never
- * carries into the next byte, so b + (0x80 - lo) has the high bit iff
- * b >= lo, and b + (0x7f - hi) has it iff b > hi. Letters are tested after
- * b | 0x20, which maps 'A'..'Z' onto 'a'..'z' and no other byte into it;
- * a letter's 0x80 bit shifted right by 2 is the 0x20 that lower-cases it. */
-static inline size_t fold8(const unsigned char *p, char *out)
+/* The ASCII letters and digits that start the FOLD_N bytes at p,
+ * lower-cased, into out (all FOLD_N bytes are written); returns how many.
+ * With SSE2 (every x86-64) the 16 bytes are classified at once: signed
+ * compares, so bytes >= 0x80 are negative and never letters or digits;
+ * b | 0x20 maps 'A'..'Z' onto 'a'..'z' and no other byte into it. The
+ * portable loop is the definition (build with -DNF_FP_PORTABLE to use it). */
+#if defined(__SSE2__) && !defined(NF_FP_PORTABLE)
+#include <emmintrin.h>
+#define FOLD_N 16
+static inline size_t fold_ascii(const unsigned char *p, char *out)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        const uint64_t one = 0x0101010101010101ULL, hi = 0x80 * one;
-        uint64_t v;
-        memcpy(&v, p, 8);
-        uint64_t x = v & ~hi;
-        uint64_t l = x | 0x20 * one;
-        uint64_t letter = (l + (0x80 - 'a') * one) & ~(l + (0x7f - 'z') * one);
-        uint64_t digit = (x + (0x80 - '0') * one) & ~(x + (0x7f - '9') * one);
-        uint64_t word = (letter | digit) & ~v & hi;
-        uint64_t folded = v | (letter & word) >> 2;
-        memcpy(out, &folded, 8);
-        uint64_t stop = ~word & hi;
-        return stop ? (size_t)__builtin_ctzll(stop) / 8 : 8;
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        _mm_storeu_si128((__m128i *)out,
+                         _mm_or_si128(v, _mm_and_si128(letter,
+                                                       _mm_set1_epi8(0x20))));
+        unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+        return (size_t)__builtin_ctz(~word); /* bit 16 of ~word is set */
+}
 #else
+#define FOLD_N 8
+static inline size_t fold_ascii(const unsigned char *p, char *out)
+{
         size_t k = 0;
-        for (; k < 8; k++) {
+        for (; k < FOLD_N; k++) {
                 unsigned char c = p[k], l = c | 0x20;
                 if (c >= '0' && c <= '9') {
                         out[k] = (char)c;
@@ -118,8 +121,8 @@ static inline size_t fold8(const unsigned char *p, char *out)
                 }
         }
         return k;
-#endif
 }
+#endif
 
 /* The next word of tok into out (room for sizeof(tok->word) bytes, no NUL);
  * returns its length, 0 at the end. The cursor is a local: a store through
@@ -130,17 +133,17 @@ scan_word(nf_fp_tok_t *tok, char *out)
         const unsigned char *p = tok->p, *end = tok->end;
         size_t n = 0;
         while (p < end && n < NF_FP_WORD_MAX) {
-                /* ASCII letters and digits, 8 bytes at a time; the last
-                 * few bytes go through a copy padded with NULs, which are
-                 * separators. fold8() writes 8 bytes at out + n: n < 64,
-                 * so they fit in sizeof(tok->word). */
+                /* ASCII letters and digits, FOLD_N bytes at a time; the
+                 * last few bytes go through a copy padded with NULs, which
+                 * are separators. fold_ascii() writes FOLD_N bytes at
+                 * out + n: n < 64, so they fit in sizeof(tok->word). */
                 size_t k, room = NF_FP_WORD_MAX - n;
-                if (end - p >= 8) {
-                        k = fold8(p, out + n);
+                if (end - p >= FOLD_N) {
+                        k = fold_ascii(p, out + n);
                 } else {
-                        unsigned char tail[8] = {0};
+                        unsigned char tail[FOLD_N] = {0};
                         memcpy(tail, p, (size_t)(end - p));
-                        k = fold8(tail, out + n);
+                        k = fold_ascii(tail, out + n);
                 }
                 if (k >= room) { /* full: the rest is the next word */
                         n += room;
@@ -149,7 +152,7 @@ scan_word(nf_fp_tok_t *tok, char *out)
                 }
                 n += k;
                 p += k;
-                if (k == 8 || p == end) {
+                if (k == FOLD_N || p == end) {
                         continue; /* maybe more letters; or the end */
                 }
                 /* *p is not an ASCII letter or digit */
