@@ -275,16 +275,20 @@ static inline void add_shingle(sketch_t *sk, uint64_t h)
 void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
 {
         XXH3_state_t st;
+        /* The exact hash's input, "word word word", streamed in 4 KiB
+         * chunks (XXH3's streaming result does not depend on where the
+         * chunks end). Each word is scanned straight into buf after a
+         * space; the space before the first word is skipped. */
         unsigned char buf[4096];
-        size_t nbuf = 0;
+        size_t nbuf = 0, skip = 1;
         /* The last NF_FP_SHINGLE word hashes, written twice so that every
          * window is contiguous: word i goes to slots i % K and i % K + K. */
         unsigned char ring[2 * 8 * NF_FP_SHINGLE];
         sketch_t sk;
         nf_fp_tok_t tok;
         size_t w, at = 0;
-        /* counters in locals: stores through buf (bytes) may alias *fp */
-        uint32_t nwords = 0, nshingles = 0;
+        /* a local: stores through buf (bytes) may alias *fp */
+        uint32_t nwords = 0;
 
         memset(fp, 0, sizeof(*fp));
         for (size_t i = 0; i < NF_FP_BINS; i++) {
@@ -294,23 +298,16 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
         XXH3_64bits_reset(&st);
         nf_fp_tok_init(&tok, text, len);
         for (;;) {
-                /* Exact hash: "word word word", streamed in 4 KiB chunks
-                 * (XXH3's streaming result does not depend on where the
-                 * chunks end). The word is scanned straight into buf,
-                 * after its separating space: no copy. */
                 if (nbuf + 1 + sizeof(tok.word) > sizeof(buf)) {
-                        XXH3_64bits_update(&st, buf, nbuf);
-                        nbuf = 0;
+                        XXH3_64bits_update(&st, buf + skip, nbuf - skip);
+                        nbuf = skip = 0;
                 }
-                size_t sep = nwords ? 1 : 0;
-                unsigned char *word = buf + nbuf + sep;
+                unsigned char *word = buf + nbuf + 1;
                 if (!(w = scan_word(&tok, (char *)word))) {
                         break;
                 }
-                if (sep) {
-                        buf[nbuf] = ' ';
-                }
-                nbuf += sep + w;
+                buf[nbuf] = ' ';
+                nbuf += 1 + w;
 
                 uint64_t hw = word_hash(word, w);
                 put_le64(ring + 8 * at, hw);
@@ -320,14 +317,16 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
                         /* window: the K words ending at `at` */
                         add_shingle(&sk, XXH3_64bits(ring + 8 * (at + 1),
                                                      8 * NF_FP_SHINGLE));
-                        nshingles++;
                 }
                 at = at + 1 == NF_FP_SHINGLE ? 0 : at + 1; /* nwords % K */
         }
-        XXH3_64bits_update(&st, buf, nbuf);
+        if (nbuf > skip) {
+                XXH3_64bits_update(&st, buf + skip, nbuf - skip);
+        }
         fp->exact = XXH3_64bits_digest(&st);
         fp->nwords = nwords;
-        fp->nshingles = nshingles;
+        /* one shingle per window of K words */
+        fp->nshingles = nwords >= NF_FP_SHINGLE ? nwords - NF_FP_SHINGLE + 1 : 0;
         if (nwords == 0) {
                 return;
         }
@@ -355,21 +354,26 @@ void nf_fingerprint(const char *text, size_t len, nf_fingerprint_t *fp)
         }
 }
 
+/* popcount(a ^ b) without -mpopcnt (SWAR, Hacker's Delight 5-1). The
+ * per-byte counts (<= 8 per word) are summed over all words first (<= 255
+ * while there are at most 31 words) and added up across the bytes once, in
+ * 16-bit lanes because the total reaches NF_FP_BINS. */
+_Static_assert(NF_FP_SIG_BYTES / 8 <= 31, "per-byte popcount sums overflow");
 double nf_fp_jaccard(const uint8_t *a, const uint8_t *b)
 {
-        int same = NF_FP_BINS;
+        uint64_t sum = 0;
         for (size_t i = 0; i < NF_FP_SIG_BYTES; i += 8) {
                 uint64_t x, y;
                 memcpy(&x, a + i, 8);
                 memcpy(&y, b + i, 8);
-                /* popcount without -mpopcnt (SWAR, Hacker's Delight 5-1) */
                 x ^= y;
                 x -= (x >> 1) & 0x5555555555555555ULL;
                 x = (x & 0x3333333333333333ULL) +
                     ((x >> 2) & 0x3333333333333333ULL);
-                x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-                same -= (int)((x * 0x0101010101010101ULL) >> 56);
+                sum += (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
         }
+        sum = (sum & 0x00ff00ff00ff00ffULL) + ((sum >> 8) & 0x00ff00ff00ff00ffULL);
+        int same = NF_FP_BINS - (int)((sum * 0x0001000100010001ULL) >> 48);
         double j = 2.0 * same / NF_FP_BINS - 1.0;
         return j > 0 ? j : 0;
 }
