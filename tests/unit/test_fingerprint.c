@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "processors/fingerprint.h"
 
@@ -207,6 +208,122 @@ static void test_huge_text(void **state)
         free(s);
 }
 
+/* Fingerprints are persisted (the 66-byte dedup state records that other
+ * instances and restarts read), so they must never change for a given text:
+ * the exact hash and a digest of every field, pinned from the build before
+ * the speed work (XXH3 through libxxhash, byte-at-a-time tokenizer). Texts:
+ * scripts, marks, ignorables, fullwidth forms, ligatures, invalid UTF-8,
+ * over-long words, every ASCII class boundary, and whole fixture files. */
+static const char *pinned_texts[] = {
+    "",
+    "one",
+    "Hello  WORLD",
+    "It\xe2\x80\x99s \xe2\x80\x9c"
+    "done\xe2\x80\x9d.",
+    "Caf\xc3\xa9 na\xc3\xafve Stra\xc3\x9f"
+    "e \xef\xac\x81ne \xef\xbd\x86\xef\xbd\x95\xef\xbd\x8c\xef\xbd\x8c "
+    "Zei\xc2\xadtung Cafe\xcc\x81",
+    "\xe6\x9d\xb1\xe4\xba\xac\xe3\x82\xbf\xe3\x83\xaf\xe3\x83\xbc\xe3\x81\xab"
+    "\xe8\xa1\x8c\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f",
+    "\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1 "
+    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xd0\xbc\xd0\xb8\xd1\x80 "
+    "\xe0\xb8\xaa\xe0\xb8\xa7\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x94\xe0\xb8\xb5 "
+    "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xf0\x9f\x98\x80 "
+    "\xec\x95\x88\xeb\x85\x95",
+    "ab\xff\xfe!cd \xc3 e\xe2\x82 f \xed\xa0\x80 g",
+    "Minister said: 1,200 jobs (12%) cut in Q3; CEO\xe2\x80\x94who'd "
+    "warned\xe2\x80\x94quit.",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx end",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\xc3\xa9"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ abc",
+    "@[`{/:09AZaz \x7f\x01",
+};
+static const char *pinned_files[] = {
+    "tests/fixtures/dedup/articles.txt", "tests/fixtures/seed-article.txt",
+    "tests/fixtures/clean/unicode.json", "tests/fixtures/html/german.html",
+    "tests/fixtures/html/latin1.html",
+};
+static const struct {
+        uint64_t exact, digest;
+} pinned[] = {
+    {0x2d06800538d394c2ULL, 0x1e8401341c4fb9afULL}, /* pinned_texts[0] */
+    {0x911faba7321fe1a0ULL, 0xadca29b7328ba1c9ULL}, /* pinned_texts[1] */
+    {0xd447b1ea40e6988bULL, 0x766a1f68c02b4335ULL}, /* pinned_texts[2] */
+    {0x69afe3347ea3069aULL, 0xb112890c5ec4377fULL}, /* pinned_texts[3] */
+    {0xc6f72d7754aab52aULL, 0xd8aab47aa035c4ddULL}, /* pinned_texts[4] */
+    {0xf9b6bd34ee69d4c1ULL, 0xf0b27d2502fae9f1ULL}, /* pinned_texts[5] */
+    {0x8d0f671d6960cf75ULL, 0xd73fbcaacb4922f9ULL}, /* pinned_texts[6] */
+    {0x3c43fca0716108efULL, 0x340651eb1f9a56bdULL}, /* pinned_texts[7] */
+    {0x1f890689f2a4d03cULL, 0x2f56c9fedbba0e10ULL}, /* pinned_texts[8] */
+    {0xa3ec9866e4fba02cULL, 0x0d281e4b8147669cULL}, /* pinned_texts[9] */
+    {0x62e6336d760a8fe2ULL, 0xce90169530627a08ULL}, /* pinned_texts[10] */
+    {0xd01c74c8d0b75280ULL, 0x8de0bb4b0cdf1ea5ULL}, /* pinned_texts[11] */
+    {0x15c6d2462c726440ULL, 0x4b3bc33b37411fd1ULL}, /* pinned_files[0] */
+    {0x71ffd0fdf41b60bfULL, 0xa89e644251273d4cULL}, /* pinned_files[1] */
+    {0x8784e5eef9c8be4eULL, 0xe50f6e0367ca9bfdULL}, /* pinned_files[2] */
+    {0x3671ff92dfdd53b1ULL, 0xb8678b7d85aac276ULL}, /* pinned_files[3] */
+    {0x86b46a2976da2ac8ULL, 0xe454f86bc3fe88cdULL}, /* pinned_files[4] */
+};
+
+static void put_le(unsigned char *b, uint64_t v, int n)
+{
+        for (int i = 0; i < n; i++) {
+                b[i] = (unsigned char)(v >> (8 * i));
+        }
+}
+
+/* XXH3-64 of exact, nwords, nshingles, anchors (little-endian), sig. */
+static uint64_t fp_digest(const nf_fingerprint_t *fp)
+{
+        unsigned char b[16 + 4 * NF_FP_ANCHORS + NF_FP_SIG_BYTES];
+        put_le(b, fp->exact, 8);
+        put_le(b + 8, fp->nwords, 4);
+        put_le(b + 12, fp->nshingles, 4);
+        for (int i = 0; i < NF_FP_ANCHORS; i++) {
+                put_le(b + 16 + 4 * i, fp->anchor[i], 4);
+        }
+        memcpy(b + 16 + 4 * NF_FP_ANCHORS, fp->sig, NF_FP_SIG_BYTES);
+        return XXH3_64bits(b, sizeof(b));
+}
+
+static void check_pinned(size_t i, const char *what, const char *s, size_t len)
+{
+        nf_fingerprint_t fp;
+        nf_fingerprint(s, len, &fp);
+        if (fp.exact != pinned[i].exact || fp_digest(&fp) != pinned[i].digest) {
+                fail_msg("%s: fingerprint changed (exact %016llx, digest "
+                         "%016llx; pinned %016llx, %016llx)",
+                         what, (unsigned long long)fp.exact,
+                         (unsigned long long)fp_digest(&fp),
+                         (unsigned long long)pinned[i].exact,
+                         (unsigned long long)pinned[i].digest);
+        }
+}
+
+static void test_fingerprints_are_pinned(void **state)
+{
+        (void)state;
+        size_t ntexts = sizeof(pinned_texts) / sizeof(pinned_texts[0]);
+        size_t nfiles = sizeof(pinned_files) / sizeof(pinned_files[0]);
+        assert_int_equal(ntexts + nfiles, sizeof(pinned) / sizeof(pinned[0]));
+        for (size_t i = 0; i < ntexts; i++) {
+                char what[32];
+                snprintf(what, sizeof(what), "pinned_texts[%zu]", i);
+                check_pinned(i, what, pinned_texts[i], strlen(pinned_texts[i]));
+        }
+        for (size_t i = 0; i < nfiles; i++) {
+                static char s[1 << 20];
+                FILE *f = fopen(pinned_files[i], "rb");
+                if (!f) {
+                        fail_msg("%s: cannot open", pinned_files[i]);
+                }
+                size_t n = fread(s, 1, sizeof(s), f);
+                fclose(f);
+                check_pinned(ntexts + i, pinned_files[i], s, n);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -219,6 +336,7 @@ int main(void)
             cmocka_unit_test(test_similar_texts_have_similar_sketches),
             cmocka_unit_test(test_short_text_anchors_repeat),
             cmocka_unit_test(test_huge_text),
+            cmocka_unit_test(test_fingerprints_are_pinned),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
