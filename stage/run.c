@@ -1056,7 +1056,7 @@ int nf_run(const nf_conf_t *conf)
                 r->txn = nf_txn_new(
                     nf_producer_handle(r->producer), r->in_topic,
                     nf_conf_get_int(conf, "transaction.max.records", 5000),
-                    nf_conf_get_int(conf, "transaction.interval.ms", 100),
+                    nf_conf_get_int(conf, "transaction.interval.ms", 1000),
                     errstr, sizeof(errstr));
                 if (!r->txn) {
                         nf_log(NF_LOG_ERROR, "cannot start exactly-once",
