@@ -39,7 +39,7 @@ const nf_conf_key_t nf_stage_keys[] = {
      "see each input once)"},
     {"transaction.max.records", NF_CONF_INT, "5000", NULL, 1, 1e9,
      "exactly_once: commit the transaction after this many input records"},
-    {"transaction.interval.ms", NF_CONF_INT, "100", NULL, 1, 3.6e6,
+    {"transaction.interval.ms", NF_CONF_INT, "1000", NULL, 1, 3.6e6,
      "exactly_once: commit the transaction at the latest this long after it "
      "began (the output latency for read_committed readers)"},
     {"replay.time.lookup", NF_CONF_ENUM, "broker", "broker,scan", 0, 0,
