@@ -41,7 +41,9 @@ const nf_conf_key_t nf_stage_keys[] = {
      "exactly_once: commit the transaction after this many input records"},
     {"transaction.interval.ms", NF_CONF_INT, "1000", NULL, 1, 3.6e6,
      "exactly_once: commit the transaction at the latest this long after it "
-     "began (the output latency for read_committed readers)"},
+     "began: the output latency for read_committed readers, and the work "
+     "redone after an abort or crash (each commit blocks the loop for a "
+     "round trip or two, so shorter costs throughput)"},
     {"replay.time.lookup", NF_CONF_ENUM, "broker", "broker,scan", 0, 0,
      "replay: how --from/--to times become offsets. broker: "
      "offsets_for_times() (the broker's time index); scan: read each "
