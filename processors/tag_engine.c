@@ -259,6 +259,28 @@ static int rx_next(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_regex_t *rx,
         return 1;
 }
 
+/* Whether lit[0..n) occurs in s[0..len): memchr finds the first byte
+ * (usually rare: most literals start with a capital), memcmp confirms. */
+static int contains(const char *s, size_t len, const char *lit, size_t n)
+{
+        const char *end = s + len;
+        while ((size_t)(end - s) >= n &&
+               (s = memchr(s, lit[0], (size_t)(end - s) - n + 1))) {
+                if (memcmp(s, lit, n) == 0) {
+                        return 1;
+                }
+                s++;
+        }
+        return 0;
+}
+
+/* Whether rx can match in s[0..len) as far as its literal tells (see
+ * nf_tag_regex_t.lit): 0 only when it surely cannot. */
+static int may_match(const nf_tag_regex_t *rx, const char *s, size_t len)
+{
+        return !rx->lit || contains(s, len, rx->lit, rx->lit_len);
+}
+
 /* Whether a veto pattern of entry matches over [start, end), looking at up
  * to VETO_WINDOW bytes of context either side. */
 static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
@@ -274,6 +296,18 @@ static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
         size_t we = end + VETO_WINDOW < len ? end + VETO_WINDOW : len;
         while (we < len && ((unsigned char)buf[we] & 0xC0) == 0x80) {
                 we++;
+        }
+        /* The regex sees the subject buf[0..we) from offset ws, so what a
+         * match consumes lies in [ws, we); when no veto's literal is there,
+         * no veto (and not their alternation) can match. This skips most
+         * runs: the literal is usually a word of the vetoed phrase other
+         * than the mention ("Columbia" for "British Columbia"). */
+        size_t k = 0;
+        while (k < en->nveto && !may_match(&en->veto[k], buf + ws, we - ws)) {
+                k++;
+        }
+        if (k == en->nveto) {
+                return 0;
         }
         nf_tag_regex_t *set = en->nveto > 1 ? &en->veto_all : en->veto;
         size_t off = ws, ms, me;
@@ -414,7 +448,10 @@ static void match_patterns(nf_tag_engine_t *eng, scratch_t *sc,
                 for (size_t x = 0; x < en->npatterns; x++) {
                         nf_tag_regex_t *rx = &en->patterns[x];
                         size_t before = sc->nm, off = 0, ms, me;
-                        int rc;
+                        int rc = 0;
+                        if (!may_match(rx, buf, len)) {
+                                continue; /* cannot match this document */
+                        }
                         while ((rc = rx_next(eng, sc, rx, buf, len, &off, &ms,
                                              &me)) == 1) {
                                 if (me == ms ||
@@ -510,7 +547,8 @@ static int doc_vetoed(nf_tag_engine_t *eng, scratch_t *sc, int e,
         int v = 0;
         for (size_t k = 0; k < en->nveto_doc && !v; k++) {
                 size_t off = 0, ms, me;
-                if (rx_next(eng, sc, &en->veto_doc[k], buf, len, &off, &ms,
+                if (may_match(&en->veto_doc[k], buf, len) &&
+                    rx_next(eng, sc, &en->veto_doc[k], buf, len, &off, &ms,
                             &me) == 1) {
                         atomic_fetch_add_explicit(&en->veto_doc[k].hits, 1,
                                                   memory_order_relaxed);

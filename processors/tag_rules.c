@@ -868,6 +868,108 @@ static int parse_aliases(loader_t *ld, int entry, json_t *arr,
 
 /* ---- patterns ----------------------------------------------------------- */
 
+/*
+ * The longest run of ASCII letters and digits in src that every match of
+ * the pattern consumes, or NULL when this simple reading cannot vouch for
+ * one. Only runs outside any group count (a group may be optional, one
+ * alternative, or a lookaround that consumes nothing); a quantifier takes
+ * the last character off its run ("Indians?" gives "Indian"). Whatever the
+ * reading does not follow gives NULL, so the answer errs only towards "no
+ * literal": a top-level '|', an option setting or other "(?" construct than
+ * (?: (?= (?! (?<= (?<!, a verb "(*...)", an escape that is not a one-letter
+ * class or assertion (\b \s \w \d ...) or quoted punctuation.
+ */
+static const char *required_literal(const char *src, size_t *n)
+{
+        const char *best = NULL, *run = NULL;
+        size_t best_len = 0;
+        int depth = 0;
+        for (const char *p = src;; p++) {
+                unsigned char c = (unsigned char)*p;
+                if (depth == 0 && ((c >= 'a' && c <= 'z') ||
+                                   (c >= 'A' && c <= 'Z') ||
+                                   (c >= '0' && c <= '9'))) {
+                        if (!run) {
+                                run = p;
+                        }
+                        continue;
+                }
+                if (run) { /* the run ends here */
+                        size_t l = (size_t)(p - run);
+                        if (c == '?' || c == '*' || c == '+' || c == '{') {
+                                l--; /* quantified: may be absent */
+                        }
+                        if (l > best_len) {
+                                best = run;
+                                best_len = l;
+                        }
+                        run = NULL;
+                }
+                switch (c) {
+                case '\\':
+                        p++;
+                        if (((*p >= 'a' && *p <= 'z') ||
+                             (*p >= 'A' && *p <= 'Z') ||
+                             (*p >= '0' && *p <= '9')) &&
+                            !strchr("bBdDsSwWhHvVRAzZGK", *p)) {
+                                return NULL; /* \p{..}, \x.., \Q, \1 ... */
+                        }
+                        if (!*p) {
+                                return NULL;
+                        }
+                        break;
+                case '[': /* a class: skip to its closing ']' */
+                        p++;
+                        p += *p == '^';
+                        p += *p == ']';
+                        while (*p && *p != ']') {
+                                if (*p == '\\' && p[1]) {
+                                        p++;
+                                } else if (*p == '[' && p[1] == ':') {
+                                        p = strstr(p, ":]");
+                                        if (!p) {
+                                                return NULL;
+                                        }
+                                        p++;
+                                }
+                                p++;
+                        }
+                        if (!*p) {
+                                return NULL;
+                        }
+                        break;
+                case '(':
+                        if (p[1] == '*' ||
+                            (p[1] == '?' && p[2] != ':' && p[2] != '=' &&
+                             p[2] != '!' &&
+                             !(p[2] == '<' && (p[3] == '=' || p[3] == '!')))) {
+                                return NULL;
+                        }
+                        depth++;
+                        break;
+                case ')':
+                        depth--;
+                        break;
+                case '|':
+                        if (depth == 0) {
+                                return NULL;
+                        }
+                        break;
+                case '{': /* a quantifier's bounds are no literal */
+                        p = strchr(p, '}');
+                        if (!p) {
+                                return NULL;
+                        }
+                        break;
+                case '\0':
+                        *n = best_len;
+                        return best;
+                default:
+                        break; /* . ^ $ ? * + spaces, punctuation, UTF-8 */
+                }
+        }
+}
+
 static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
 {
         int err = 0;
@@ -890,6 +992,7 @@ static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
         rx->code = code;
         rx->src = xstrdup(src);
+        rx->lit = required_literal(rx->src, &rx->lit_len);
         rx->weight = 1.0;
         return 0;
 }

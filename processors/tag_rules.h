@@ -89,6 +89,12 @@ typedef struct nf_tag_category_s {
 typedef struct nf_tag_regex_s {
         pcre2_code *code;
         char *src;
+        /* Letters/digits that every match consumes, found by a simple
+         * reading of src (see required_literal() in tag_rules.c), or NULL:
+         * a subject without them cannot match, so the engine skips the run
+         * with a memchr/memcmp instead of a regex run. Points into src. */
+        const char *lit;
+        size_t lit_len;
         double weight; /* positive patterns only */
         int entry;
         atomic_uint_fast64_t hits, limit_hits;

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "processors/tag_rules.h"
 
@@ -189,6 +192,66 @@ static void test_tokenizer(void **state)
         nf_tag_tokens_fini(&t);
 }
 
+/* The literal every match of a pattern consumes (nf_tag_regex_t.lit; NULL:
+ * none the loader vouches for). The engine skips a regex run when the
+ * subject lacks it, so a wrong literal would lose matches. */
+static const struct {
+        const char *pattern, *lit;
+} literals[] = {
+    {"\\bBritish\\s+Columbia", "Columbia"},            /* the longest */
+    {"\\b(?:American|Red)\\s+Indians?", "Indian"},      /* quantified s */
+    {"\\bGeorgia(?:'s)?\\s+governor", "governor"},      /* group skipped */
+    {"\\b[Cc]hads?", "had"},                           /* class skipped */
+    {"\\b(?:\\w+\\s+){0,3}by\\s+storm", "storm"},   /* bounds skipped */
+    {"\\bIS\\b(?!\\s+(?:group|-held)|-)", "IS"},       /* '|' in a group */
+    {"\\bgold\\s+\\(AU\\)", "gold"},                  /* escaped parens */
+    {"\\bNew\\s+York|\\bBoston", NULL},               /* top-level '|' */
+    {"(?i)new\\s+york", NULL},                          /* option setting */
+    {"\\bChad\\s+\\p{Lu}\\p{Ll}+", NULL},             /* \\p{..} */
+    {"(?<name>Acme)\\s+Corp", NULL},                     /* named group */
+    {"\\b(?:fire|fired)\\s+(?:a\\s+)?shots?", "shot"},
+    {"\\b(?:cold|warm)\\s+(?:war|welcome)", NULL},        /* all in groups */
+};
+
+static void test_required_literal(void **state)
+{
+        /* one entry with every pattern above as a veto */
+        json_t *vetoes = json_array();
+        for (size_t i = 0; i < sizeof(literals) / sizeof(*literals); i++) {
+                json_array_append_new(vetoes,
+                                      json_string(literals[i].pattern));
+        }
+        json_t *doc = json_pack(
+            "{s:s,s:s,s:[{s:s,s:s}],s:[{s:s,s:[s],s:o}]}", "format",
+            "newsflow-rules/1", "category", "things", "categories", "name",
+            "things", "kind", "entity", "entries", "name", "Thing", "aliases",
+            "thing", "veto", vetoes);
+        char path[] = "/tmp/test_tag_rules_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(json_dump_file(doc, path, 0), 0);
+        json_decref(doc);
+        char err[512] = "";
+        nf_tag_rules_t *r = load1(path, err, sizeof(err));
+        unlink(path);
+        assert_non_null(r);
+        const nf_tag_entry_t *en = &r->entries[0];
+        assert_int_equal(en->nveto, sizeof(literals) / sizeof(*literals));
+        for (size_t i = 0; i < en->nveto; i++) {
+                const nf_tag_regex_t *rx = &en->veto[i];
+                if (!literals[i].lit) {
+                        assert_null(rx->lit);
+                        continue;
+                }
+                assert_non_null(rx->lit);
+                assert_int_equal(rx->lit_len, strlen(literals[i].lit));
+                assert_memory_equal(rx->lit, literals[i].lit, rx->lit_len);
+        }
+        assert_null(en->veto_all.lit); /* the alternation of them all */
+        nf_tag_rules_destroy(r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -197,6 +260,7 @@ int main(void)
             cmocka_unit_test(test_shipped_rules),
             cmocka_unit_test(test_tokenizer),
             cmocka_unit_test(test_unresolved_implies_dropped),
+            cmocka_unit_test(test_required_literal),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
