@@ -868,54 +868,105 @@ static int parse_aliases(loader_t *ld, int entry, json_t *arr,
 
 /* ---- patterns ----------------------------------------------------------- */
 
-/*
- * The longest run of ASCII letters and digits in src that every match of
- * the pattern consumes, or NULL when this simple reading cannot vouch for
- * one. Only runs outside any group count (a group may be optional, one
- * alternative, or a lookaround that consumes nothing); a quantifier takes
- * the last character off its run ("Indians?" gives "Indian"). Whatever the
- * reading does not follow gives NULL, so the answer errs only towards "no
- * literal": a top-level '|', an option setting or other "(?" construct than
- * (?: (?= (?! (?<= (?<!, a verb "(*...)", an escape that is not a one-letter
- * class or assertion (\b \s \w \d ...) or quoted punctuation.
- */
-static const char *required_literal(const char *src, size_t *n)
+static int is_alnum(char c)
 {
-        const char *best = NULL, *run = NULL;
-        size_t best_len = 0;
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9');
+}
+
+/* Requirements found so far, before the best NF_TAG_MAX_REQ are kept. */
+typedef struct reqs_s {
+        const char *s[16];
+        size_t len[16];
+        int n;
+} reqs_t;
+
+static void add_req(reqs_t *rq, const char *s, size_t len)
+{
+        if (len && rq->n < 16) {
+                rq->s[rq->n] = s;
+                rq->len[rq->n] = len;
+                rq->n++;
+        }
+}
+
+/* How likely a requirement is to be absent from a window, higher first: a
+ * single run before alternatives (one memchr instead of one per
+ * alternative), a longer run before a shorter one ("Columbia" before
+ * "of"), fewer alternatives first. The engine stops at the first absent
+ * one, so the order only changes the cost. */
+static long req_rank(const char *s, size_t len)
+{
+        const char *bar = memchr(s, '|', len);
+        long alts = 1;
+        for (; bar; bar = memchr(bar + 1, '|', len - (size_t)(bar + 1 - s))) {
+                alts++;
+        }
+        return alts == 1 ? (long)len : -alts;
+}
+
+/* The length of "abc|de|f" at p when a group's content is only that
+ * (non-empty runs of letters/digits between '|'), up to its ')'; else 0. */
+static size_t pure_alternation(const char *p)
+{
+        size_t i = 0;
+        for (;;) {
+                size_t r = i;
+                while (is_alnum(p[i])) {
+                        i++;
+                }
+                if (i == r) {
+                        return 0; /* an empty alternative: optional */
+                }
+                if (p[i] == ')') {
+                        return i;
+                }
+                if (p[i] != '|') {
+                        return 0;
+                }
+                i++;
+        }
+}
+
+/*
+ * Fills rx->req with what every match of the pattern src consumes: the
+ * runs of ASCII letters and digits outside any group, and groups whose
+ * content is only alternatives of such runs ("(?:fire|fired|firing)"), in
+ * order, at most NF_TAG_MAX_REQ. Other groups may be optional or
+ * lookarounds that consume nothing, so they give nothing; a quantifier
+ * takes the last character off its run ("Indians?" gives "Indian") or the
+ * group out; the best NF_TAG_MAX_REQ are kept (req_rank()). Whatever
+ * this reading does not follow clears the list, so it
+ * errs only towards "no requirement": a top-level '|', an option setting or
+ * other "(?" construct than (?: (?= (?! (?<= (?<!, a verb "(*...)", an
+ * escape that is not a one-letter class or assertion (\b \s \w \d ...)
+ * or quoted punctuation.
+ */
+static void required_literals(const char *src, nf_tag_regex_t *rx)
+{
+        const char *run = NULL;
         int depth = 0;
+        reqs_t rq = {.n = 0};
+        rx->nreq = 0;
         for (const char *p = src;; p++) {
-                unsigned char c = (unsigned char)*p;
-                if (depth == 0 && ((c >= 'a' && c <= 'z') ||
-                                   (c >= 'A' && c <= 'Z') ||
-                                   (c >= '0' && c <= '9'))) {
+                char c = *p;
+                if (depth == 0 && is_alnum(c)) {
                         if (!run) {
                                 run = p;
                         }
                         continue;
                 }
+                int quantifier = c == '?' || c == '*' || c == '+' || c == '{';
                 if (run) { /* the run ends here */
-                        size_t l = (size_t)(p - run);
-                        if (c == '?' || c == '*' || c == '+' || c == '{') {
-                                l--; /* quantified: may be absent */
-                        }
-                        if (l > best_len) {
-                                best = run;
-                                best_len = l;
-                        }
+                        add_req(&rq, run, (size_t)(p - run) - quantifier);
                         run = NULL;
                 }
                 switch (c) {
                 case '\\':
                         p++;
-                        if (((*p >= 'a' && *p <= 'z') ||
-                             (*p >= 'A' && *p <= 'Z') ||
-                             (*p >= '0' && *p <= '9')) &&
-                            !strchr("bBdDsSwWhHvVRAzZGK", *p)) {
-                                return NULL; /* \p{..}, \x.., \Q, \1 ... */
-                        }
-                        if (!*p) {
-                                return NULL;
+                        if (!*p || (is_alnum(*p) &&
+                                    !strchr("bBdDsSwWhHvVRAzZGK", *p))) {
+                                goto none; /* \p{..}, \x.., \Q, \1 ... */
                         }
                         break;
                 case '[': /* a class: skip to its closing ']' */
@@ -928,14 +979,14 @@ static const char *required_literal(const char *src, size_t *n)
                                 } else if (*p == '[' && p[1] == ':') {
                                         p = strstr(p, ":]");
                                         if (!p) {
-                                                return NULL;
+                                                goto none;
                                         }
                                         p++;
                                 }
                                 p++;
                         }
                         if (!*p) {
-                                return NULL;
+                                goto none;
                         }
                         break;
                 case '(':
@@ -943,7 +994,18 @@ static const char *required_literal(const char *src, size_t *n)
                             (p[1] == '?' && p[2] != ':' && p[2] != '=' &&
                              p[2] != '!' &&
                              !(p[2] == '<' && (p[3] == '=' || p[3] == '!')))) {
-                                return NULL;
+                                goto none;
+                        }
+                        if (depth == 0 && (p[1] != '?' || p[2] == ':')) {
+                                const char *in = p[1] == '?' ? p + 3 : p + 1;
+                                size_t n = pure_alternation(in);
+                                char after = n ? in[n + 1] : 0;
+                                if (n && after != '?' && after != '*' &&
+                                    after != '+' && after != '{') {
+                                        add_req(&rq, in, n);
+                                        p = in + n; /* its ')' */
+                                        break;
+                                }
                         }
                         depth++;
                         break;
@@ -952,22 +1014,43 @@ static const char *required_literal(const char *src, size_t *n)
                         break;
                 case '|':
                         if (depth == 0) {
-                                return NULL;
+                                goto none;
                         }
                         break;
                 case '{': /* a quantifier's bounds are no literal */
                         p = strchr(p, '}');
                         if (!p) {
-                                return NULL;
+                                goto none;
                         }
                         break;
                 case '\0':
-                        *n = best_len;
-                        return best;
+                        goto done;
                 default:
                         break; /* . ^ $ ? * + spaces, punctuation, UTF-8 */
                 }
         }
+done:
+        /* keep the NF_TAG_MAX_REQ best by req_rank(), best first */
+        while (rx->nreq < NF_TAG_MAX_REQ && rq.n > 0) {
+                int b = 0;
+                for (int i = 1; i < rq.n; i++) {
+                        if (req_rank(rq.s[i], rq.len[i]) >
+                            req_rank(rq.s[b], rq.len[b])) {
+                                b = i;
+                        }
+                }
+                rx->req[rx->nreq].s = rq.s[b];
+                rx->req[rx->nreq].len = rq.len[b];
+                rx->nreq++;
+                rq.n--;
+                memmove(&rq.s[b], &rq.s[b + 1],
+                        (size_t)(rq.n - b) * sizeof(*rq.s));
+                memmove(&rq.len[b], &rq.len[b + 1],
+                        (size_t)(rq.n - b) * sizeof(*rq.len));
+        }
+        return;
+none:
+        rx->nreq = 0;
 }
 
 static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
@@ -992,7 +1075,7 @@ static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
         rx->code = code;
         rx->src = xstrdup(src);
-        rx->lit = required_literal(rx->src, &rx->lit_len);
+        required_literals(rx->src, rx);
         rx->weight = 1.0;
         return 0;
 }

@@ -85,16 +85,24 @@ typedef struct nf_tag_category_s {
         int layer;        /* categories of one layer compete for words */
 } nf_tag_category_t;
 
+#define NF_TAG_MAX_REQ 4
+
 /* A PCRE2 pattern with where it came from (for errors and stats). */
 typedef struct nf_tag_regex_s {
         pcre2_code *code;
         char *src;
-        /* Letters/digits that every match consumes, found by a simple
-         * reading of src (see required_literal() in tag_rules.c), or NULL:
-         * a subject without them cannot match, so the engine skips the run
-         * with a memchr/memcmp instead of a regex run. Points into src. */
-        const char *lit;
-        size_t lit_len;
+        /* What every match consumes, by a simple reading of src (see
+         * required_literals() in tag_rules.c): up to NF_TAG_MAX_REQ
+         * requirements, each a run of letters/digits ("Columbia") or
+         * alternatives of such runs one of which is required
+         * ("fire|fired|firing"); spans of src. A subject lacking one
+         * cannot match, so the engine skips the run (nreq == 0: always
+         * run). */
+        struct {
+                const char *s;
+                size_t len;
+        } req[NF_TAG_MAX_REQ];
+        int nreq;
         double weight; /* positive patterns only */
         int entry;
         atomic_uint_fast64_t hits, limit_hits;

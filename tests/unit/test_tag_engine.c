@@ -129,6 +129,15 @@ static const case_t cases[] = {
      0},
     {"The virus spread in hospitals; the virus killed patients.", "topics",
      "health", 1},
+    /* requirements that are alternatives: "(?:took|take|...)...storm" */
+    {"The show took Broadway by storm, then takes London by storm.",
+     "topics", "weather", 0},
+    {"Cold weather and snow; more cold nights and storms.", "topics",
+     "weather", 1},
+    {"Crowds in Seattle, Washington and Tacoma, Washington cheered.",
+     "countries", "United States", 0},
+    {"Washington and Washington officials, US officials, agreed.",
+     "countries", "United States", 1},
     /* capitals are weaker evidence: one mention is not enough */
     {"Talks were held in Vienna.", "countries", "Austria", 0},
     {"Vienna and Salzburg, in Austria, were busy.", "countries", "Austria", 1},
