@@ -285,6 +285,18 @@ size_t nf_tag_sep_normalise(const char *s, size_t len, char *out,
         if (out_size == 0) {
                 return 0;
         }
+        if (len == 1 && (unsigned char)s[0] < 0x80 && out_size > 1) {
+                /* one ASCII byte, the usual gap between words: what the
+                 * loop below makes of it (white space -> ' ', others as
+                 * they are, '-' and '\'' included) */
+                char c = s[0];
+                out[0] = c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+                                 c == '\v'
+                             ? ' '
+                             : c;
+                out[1] = '\0';
+                return 1;
+        }
         while (i < len && o + 1 < out_size) {
                 utf8proc_int32_t cp;
                 size_t clen = decode(s, len, i, &cp);
