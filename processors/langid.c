@@ -91,52 +91,57 @@ static size_t cut_len(const char *text, size_t len, size_t max_bytes)
         return len;
 }
 
-/* ASCII letters lower-cased; 0 for every other byte (ASCII non-letters
- * and all bytes >= 0x80, which count_stopwords() handles apart). */
-static const unsigned char ascii_lower[256] = {
-    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
-    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
-    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
-    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
-    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
-    ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
-    ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
-    ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
-    ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
-    ['y'] = 'y', ['z'] = 'z',
+/* ASCII letters: 1 lower case, 2 upper case; 0 for every other byte
+ * (ASCII non-letters, and bytes >= 0x80, which count_stopwords() handles
+ * apart). */
+static const unsigned char ascii_letter[256] = {
+    ['a' ... 'z'] = 1,
+    ['A' ... 'Z'] = 2,
 };
+
+/* Looks up the word t[0..wl) (wl <= 16) with its ASCII capitals
+ * lower-cased; caps: whether it has any (else no copy is needed). */
+static unsigned lookup(const char *t, size_t wl, int caps)
+{
+        char w[16];
+        if (caps) {
+                for (size_t k = 0; k < wl; k++) {
+                        char d = t[k];
+                        w[k] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+                }
+                t = w;
+        }
+        return nf_stopwords_lookup(t, wl);
+}
 
 /* Counts the words of text[0..len) by stopword mask: bymask[m] is the
  * number of words whose nf_stopwords_lookup() mask is m (bymask[0]: words
  * of no list); hits[l] the words that are stopwords of language l. Returns
  * the number of words. Words are runs of letters (ASCII letters and
  * non-ASCII characters other than Latin-1 and general punctuation), ASCII
- * lower-cased, split at apostrophes, as the HTML extractor splits them. */
+ * lower-cased, split at apostrophes, as the HTML extractor splits them. A
+ * word is the bytes t[ws, ws + wl): letters are whole characters, so it is
+ * looked up where it stands, copied only to lower-case capitals. */
 static size_t count_stopwords(const char *t, size_t len,
                               unsigned hits[NF_SW__COUNT], unsigned bymask[256])
 {
-        char w[17];
-        size_t wl = 0, tokens = 0;
+        const unsigned char *u = (const unsigned char *)t;
+        size_t ws = 0, wl = 0, tokens = 0;
+        unsigned caps = 0; /* ascii_letter bits seen in the word */
         for (size_t i = 0; i <= len;) {
-                unsigned char c = i < len ? (unsigned char)t[i] : ' ';
+                unsigned char c = i < len ? u[i] : ' ';
                 size_t adv = 1;
                 int letter;
                 if (c < 0x80) {
-                        unsigned char f = ascii_lower[c];
-                        if (f) {
-                                /* a run of ASCII letters in one go: the
-                                 * same bytes the general case below would
-                                 * append one at a time */
+                        unsigned k = ascii_letter[c];
+                        if (k) { /* a run of ASCII letters in one go */
+                                ws = wl ? ws : i;
+                                size_t j = i;
                                 do {
-                                        if (wl < sizeof(w)) {
-                                                w[wl] = (char)f;
-                                        }
-                                        wl++;
-                                        i++;
-                                } while (i < len &&
-                                         (f = ascii_lower[(unsigned char)
-                                                              t[i]]));
+                                        caps |= k;
+                                } while (++j < len && (k = ascii_letter[u[j]]));
+                                wl += j - i;
+                                i = j;
                                 continue;
                         }
                         letter = 0;
@@ -149,23 +154,17 @@ static size_t count_stopwords(const char *t, size_t len,
                         adv = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
                 }
                 if (letter) {
-                        for (size_t k = 0; k < adv && i + k < len; k++) {
-                                unsigned char d = (unsigned char)t[i + k];
-                                if (wl < sizeof(w)) {
-                                        w[wl] =
-                                            (char)(d >= 'A' && d <= 'Z' ? d + 32
-                                                                        : d);
-                                }
-                                wl++;
-                        }
+                        ws = wl ? ws : i;
+                        wl += adv < len - i ? adv : len - i;
                 } else if (wl > 0) {
                         tokens++;
-                        unsigned m = wl <= 16 ? nf_stopwords_lookup(w, wl) : 0;
+                        unsigned m = wl <= 16 ? lookup(t + ws, wl, caps & 2) : 0;
                         bymask[m]++;
                         for (int l = 0; m; l++, m >>= 1) {
                                 hits[l] += m & 1;
                         }
                         wl = 0;
+                        caps = 0;
                 }
                 i += adv;
         }
