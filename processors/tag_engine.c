@@ -382,7 +382,17 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                 }
                 int best[MAX_LAYERS] = {0};
                 size_t first_m = sc->nm;
+                /* the second word's hash, next to the index: most
+                 * candidates ("the" -> "the Hague", "the Gambia"...) fail
+                 * on it without a look at the alias (which checks it
+                 * again below, so a second word hashing to 0 is safe) */
+                const uint64_t *next =
+                    r->index_next + (cand - r->index_aliases);
+                uint64_t nh = i + 1 < tk->n ? tk->v[i + 1].hash : 0;
                 for (size_t c = 0; c < nc; c++) {
+                        if (next[c] && (i + 1 >= tk->n || next[c] != nh)) {
+                                continue;
+                        }
                         const nf_tag_alias_t *a = &r->aliases[cand[c]];
                         int layer = a->layer;
                         if (consumed[layer] > i ||

@@ -1583,6 +1583,11 @@ static void build_index(nf_tag_rules_t *r)
                 r->index_aliases[i] = (uint32_t)i;
         }
         qsort_r(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx, r);
+        r->index_next = xcalloc(n, sizeof(uint64_t));
+        for (size_t i = 0; i < n; i++) {
+                const nf_tag_alias_t *a = &r->aliases[r->index_aliases[i]];
+                r->index_next[i] = a->nwords > 1 ? a->words[1].hash : 0;
+        }
         for (size_t i = 0; i < n; i++) {
                 nf_tag_alias_t *a = &r->aliases[i];
                 a->layer = r->categories[r->entries[a->entry].category].layer;
@@ -1742,6 +1747,7 @@ void nf_tag_rules_destroy(nf_tag_rules_t *r)
         alias_list_free(r->aliases, r->naliases);
         free(r->slots);
         free(r->index_aliases);
+        free(r->index_next);
         nf_tag_people_conf_t *pc = &r->people;
         alias_list_free(pc->cues, pc->ncues);
         free(pc->cue_first);

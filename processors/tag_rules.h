@@ -197,6 +197,8 @@ typedef struct nf_tag_rules_s {
         nf_tag_index_slot_t *slots; /* open addressing, size nslots (2^k) */
         size_t nslots;
         uint32_t *index_aliases;
+        uint64_t *index_next; /* per index_aliases[i]: the hash of the
+                                 alias's second word, 0 for one word */
         int max_words; /* longest alias, in words */
         nf_tag_people_conf_t people;
         pcre2_match_context *mctx; /* match/depth limits; read-only */
