@@ -370,25 +370,37 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
         const nf_tag_rules_t *r = eng->rules;
         const nf_tag_tokens_t *tk = &sc->toks;
         size_t consumed[MAX_LAYERS] = {0};
+        size_t mask = r->nslots - 1;
         for (size_t i = 0; i < tk->n; i++) {
                 if ((i & 4095) == 4095 && deadline_passed(sc)) {
                         return;
                 }
-                size_t nc;
-                const uint32_t *cand =
-                    nf_tag_rules_lookup(r, tk->v[i].hash, &nc);
-                if (!cand) {
+                /* nf_tag_rules_lookup(), inline: one probe per word */
+                uint64_t h = tk->v[i].hash;
+                const nf_tag_index_slot_t *sl = &r->slots[h & mask];
+                while (sl->count && sl->hash != h) {
+                        sl = &r->slots[(size_t)(sl - r->slots + 1) & mask];
+                }
+                if (!sl->count) {
                         continue;
                 }
-                int best[MAX_LAYERS] = {0};
-                size_t first_m = sc->nm;
-                /* the second word's hash, next to the index: most
-                 * candidates ("the" -> "the Hague", "the Gambia"...) fail
-                 * on it without a look at the alias (which checks it
-                 * again below, so a second word hashing to 0 is safe) */
-                const uint64_t *next =
-                    r->index_next + (cand - r->index_aliases);
+                /* Most words with candidates ("the" -> "the Hague", "the
+                 * Gambia"...) start none here: no one-word alias and the
+                 * next word is no alias's second word (next_bloom); else
+                 * the second word's hash, kept next to the index, rejects
+                 * most candidates without a look at the alias (which
+                 * checks it again below, so a hash of 0 is safe). */
                 uint64_t nh = i + 1 < tk->n ? tk->v[i + 1].hash : 0;
+                if (!(sl->next_bloom & NF_TAG_ONE_WORD) &&
+                    (i + 1 >= tk->n ||
+                     !(sl->next_bloom & NF_TAG_NEXT_BIT(nh)))) {
+                        continue;
+                }
+                const uint32_t *cand = r->index_aliases + sl->first;
+                const uint64_t *next = r->index_next + sl->first;
+                size_t nc = sl->count;
+                int best[MAX_LAYERS] = {0}, any = 0;
+                size_t first_m = sc->nm;
                 for (size_t c = 0; c < nc; c++) {
                         if (next[c] && (i + 1 >= tk->n || next[c] != nh)) {
                                 continue;
@@ -420,6 +432,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         }
                         size_t te = i + (size_t)a->nwords;
                         best[layer] = a->nwords;
+                        any = 1;
                         int dup = 0;
                         for (size_t k = first_m; k < sc->nm; k++) {
                                 if (sc->m[k].entry == a->entry) {
@@ -436,7 +449,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         add_mention(sc, a->entry, start, end, i, te,
                                     a->weight);
                 }
-                for (int l = 0; l < eng->nlayers; l++) {
+                for (int l = 0; any && l < eng->nlayers; l++) {
                         if (best[l]) {
                                 consumed[l] = i + (size_t)best[l];
                         }

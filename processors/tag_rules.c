@@ -1615,6 +1615,13 @@ static void build_index(nf_tag_rules_t *r)
                 r->slots[s].hash = h;
                 r->slots[s].first = (uint32_t)i;
                 r->slots[s].count = (uint32_t)(j - i);
+                for (size_t k = i; k < j; k++) {
+                        const nf_tag_alias_t *a =
+                            &r->aliases[r->index_aliases[k]];
+                        r->slots[s].next_bloom |=
+                            a->nwords > 1 ? NF_TAG_NEXT_BIT(a->words[1].hash)
+                                          : NF_TAG_ONE_WORD;
+                }
                 i = j;
         }
 }

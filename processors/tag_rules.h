@@ -185,7 +185,14 @@ typedef struct nf_tag_people_conf_s {
 typedef struct nf_tag_index_slot_s {
         uint64_t hash;
         uint32_t first, count; /* into nf_tag_rules_t.index_aliases */
+        /* bit (second-word hash % 63) of every alias of two words or more,
+         * and bit 63 when one has one word: a token whose next word's bit
+         * is not here, and no one-word alias, matches none of the run */
+        uint64_t next_bloom;
 } nf_tag_index_slot_t;
+
+#define NF_TAG_NEXT_BIT(h) (1ull << ((h) % 63))
+#define NF_TAG_ONE_WORD (1ull << 63)
 
 typedef struct nf_tag_rules_s {
         nf_tag_category_t *categories;
