@@ -272,27 +272,28 @@ static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
 }
 
 /* The longest cue that matches at token i, or NULL. Cues are sorted by
- * first-word hash, longest first. */
+ * first-word hash, longest first; cue_slots finds the first of a hash. */
 static const nf_tag_alias_t *cue_at(const nf_tag_people_conf_t *pc,
                                     const char *buf, size_t len,
                                     const nf_tag_tokens_t *toks, size_t i)
 {
-        uint64_t h = toks->v[i].hash;
+        const nf_tag_token_t *t = &toks->v[i];
+        uint64_t h = t->hash;
         if (!(pc->cue_bloom[(h >> 6) & 63] & (1ull << (h & 63)))) {
                 return NULL;
         }
-        size_t lo = 0, hi = pc->ncues;
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (pc->cue_first[mid] < h) {
-                        lo = mid + 1;
-                } else {
-                        hi = mid;
-                }
+        size_t mask = pc->ncue_slots - 1, s = (size_t)h & mask, c;
+        while ((c = pc->cue_slots[s]) && pc->cue_first[c - 1] != h) {
+                s = (s + 1) & mask;
         }
-        for (size_t c = lo; c < pc->ncues && pc->cue_first[c] == h; c++) {
-                if (nf_tag_alias_match(&pc->cues[c], buf, len, toks, i)) {
-                        return &pc->cues[c];
+        for (c = c ? c - 1 : pc->ncues; c < pc->ncues && pc->cue_first[c] == h;
+             c++) {
+                const nf_tag_alias_t *a = &pc->cues[c];
+                if (a->simple ? t->fold_len == a->words[0].fold_len &&
+                                    !memcmp(toks->fold + t->fold_off,
+                                            a->words[0].fold, t->fold_len)
+                              : nf_tag_alias_match(a, buf, len, toks, i)) {
+                        return a; /* simple: the folded word decides */
                 }
         }
         return NULL;

@@ -1437,6 +1437,14 @@ static int cmp_cue(const void *a, const void *b)
         return y->nwords - x->nwords;
 }
 
+/* Whether nf_tag_alias_match() of a comes down to comparing one folded
+ * word: no separators, no punctuation around it, no case rule. */
+static int alias_simple(const nf_tag_alias_t *a)
+{
+        return a->nwords == 1 && !a->lead[0] && !a->trail[0] && !a->abbrev &&
+               (!a->has_upper || a->case_mode == NF_TAG_CASE_IGNORE);
+}
+
 static int parse_people(loader_t *ld, json_t *p, const char *def_category)
 {
         static const char *const keys[] = {
@@ -1483,10 +1491,26 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
                 qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
         }
         memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
+        pc->ncue_slots = 16;
+        while (pc->ncue_slots <= 2 * pc->ncues) {
+                pc->ncue_slots *= 2;
+        }
+        free(pc->cue_slots);
+        pc->cue_slots = xcalloc(pc->ncue_slots, sizeof(uint32_t));
         for (size_t i = 0; i < pc->ncues; i++) {
-                uint64_t h = pc->cues[i].words[0].hash;
+                nf_tag_alias_t *a = &pc->cues[i];
+                uint64_t h = a->words[0].hash;
                 pc->cue_first[i] = h;
                 pc->cue_bloom[(h >> 6) & 63] |= 1ull << (h & 63);
+                a->simple = alias_simple(a);
+                if (i > 0 && pc->cue_first[i - 1] == h) {
+                        continue; /* the slot names the first of the run */
+                }
+                size_t s = (size_t)h & (pc->ncue_slots - 1);
+                while (pc->cue_slots[s]) {
+                        s = (s + 1) & (pc->ncue_slots - 1);
+                }
+                pc->cue_slots[s] = (uint32_t)i + 1;
         }
         return 0;
 }
@@ -1591,9 +1615,7 @@ static void build_index(nf_tag_rules_t *r)
         for (size_t i = 0; i < n; i++) {
                 nf_tag_alias_t *a = &r->aliases[i];
                 a->layer = r->categories[r->entries[a->entry].category].layer;
-                a->simple = a->nwords == 1 && !a->lead[0] && !a->trail[0] &&
-                            !a->abbrev &&
-                            (!a->has_upper || a->case_mode == NF_TAG_CASE_IGNORE);
+                a->simple = alias_simple(a);
         }
         size_t nslots = 16;
         while (nslots < 2 * n) {
@@ -1758,6 +1780,7 @@ void nf_tag_rules_destroy(nf_tag_rules_t *r)
         nf_tag_people_conf_t *pc = &r->people;
         alias_list_free(pc->cues, pc->ncues);
         free(pc->cue_first);
+        free(pc->cue_slots);
         free(pc->particles);
         free(pc->not_names);
         free(pc->org_words);

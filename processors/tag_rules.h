@@ -126,7 +126,8 @@ typedef struct nf_tag_alias_s {
         char *lead, *trail; /* punctuation the alias starts/ends with */
         int abbrev;         /* has '.' between words (U.S.) */
         int has_upper;      /* the case rule needs checking (see case_ok) */
-        int simple;         /* one word, nothing but the word to compare */
+        int simple;         /* one word, nothing but the word to compare
+                               (set for aliases and people cues) */
         int layer;          /* its category's layer (set when indexed) */
         char *lang;         /* NULL = entry's language */
         char *text;         /* as written, for messages */
@@ -176,6 +177,9 @@ typedef struct nf_tag_people_conf_s {
                                 cues are sorted by it */
         size_t ncue_first;
         uint64_t cue_bloom[64]; /* 4096-bit filter over cue_first */
+        uint32_t *cue_slots; /* open addressing on the first-word hash:
+                                1 + the first cue with it, 0 = empty */
+        size_t ncue_slots;   /* a power of two > 2 x ncues */
         /* single-word sets, sorted folded-word hashes */
         uint64_t *particles, *not_names, *org_words;
         size_t nparticles, nnot_names, norg_words;
