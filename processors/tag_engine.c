@@ -556,6 +556,27 @@ static int cmp_item(const void *a, const void *b)
         return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* Sorts items by cmp_item(), keeping equal ones in their order: an
+ * insertion sort for the few items a category usually has (no call per
+ * comparison), qsort() beyond. glibc's qsort() (2.36) is a merge sort,
+ * stable too, so the order is the one qsort() gave for every n. */
+static void sort_items(item_t *items, size_t n)
+{
+        if (n > 32) {
+                qsort(items, n, sizeof(item_t), cmp_item);
+                return;
+        }
+        for (size_t i = 1; i < n; i++) {
+                item_t it = items[i];
+                size_t j = i;
+                while (j > 0 && cmp_item(&items[j - 1], &it) > 0) {
+                        items[j] = items[j - 1];
+                        j--;
+                }
+                items[j] = it;
+        }
+}
+
 static void push_item(scratch_t *sc, size_t *n, const char *name, double s,
                       uint32_t first)
 {
@@ -766,9 +787,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                                           sc->pfirst[p]);
                         }
                 }
-                if (n > 1) {
-                        qsort(sc->items, n, sizeof(item_t), cmp_item);
-                }
+                sort_items(sc->items, n);
                 double top = n ? sc->items[0].score : 0;
                 int max = cat->max ? cat->max : eng->set.max_tags;
                 json_t *arr = json_array();
@@ -799,8 +818,11 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                                     arr, json_pack("[s,f]", it->name,
                                                    it->score));
                         } else {
-                                json_array_append_new(arr,
-                                                      json_string(it->name));
+                                /* names come from rule files (jansson
+                                 * checked them) or are whole words of the
+                                 * text: valid UTF-8 */
+                                json_array_append_new(
+                                    arr, json_string_nocheck(it->name));
                         }
                         taken++;
                 }
@@ -808,7 +830,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                         atomic_fetch_add_explicit(&eng->cat_hits[c], 1,
                                                   memory_order_relaxed);
                 }
-                json_object_set_new(out, cat->name, arr);
+                json_object_set_new_nocheck(out, cat->name, arr);
         }
         /* count documents per entry, then reset what this call touched */
         for (size_t t = 0; t < sc->ntouched; t++) {
