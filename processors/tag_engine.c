@@ -62,6 +62,7 @@ struct nf_tag_engine_s {
         pthread_mutex_t lock; /* guards pool */
         scratch_t *pool;
         int *pattern_entries; /* entries that have positive patterns */
+        uint8_t *kind;        /* per entry: its category's nf_tag_kind_t */
         size_t npattern_entries;
         atomic_uint_fast64_t docs;
         atomic_uint_fast64_t *cat_hits; /* per category */
@@ -106,6 +107,11 @@ nf_tag_engine_t *nf_tag_engine_new(nf_tag_rules_t *rules,
                         eng->pattern_entries[eng->npattern_entries++] = (int)i;
                 }
         }
+        eng->kind = xcalloc(rules->nentries, 1);
+        for (size_t i = 0; i < rules->nentries; i++) {
+                eng->kind[i] =
+                    (uint8_t)rules->categories[rules->entries[i].category].kind;
+        }
         eng->cat_hits = xcalloc(rules->ncategories, sizeof(*eng->cat_hits));
         for (size_t c = 0; c < rules->ncategories; c++) {
                 if (rules->categories[c].layer + 1 > eng->nlayers) {
@@ -146,6 +152,7 @@ void nf_tag_engine_destroy(nf_tag_engine_t *eng)
         }
         pthread_mutex_destroy(&eng->lock);
         free(eng->pattern_entries);
+        free(eng->kind);
         free((void *)eng->cat_hits);
         nf_tag_rules_destroy(eng->rules);
         free(eng);
@@ -342,7 +349,15 @@ static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
 
 static int lang_ok(const char *rule_lang, const char *doc_lang)
 {
-        return !rule_lang || !doc_lang || strcmp(rule_lang, doc_lang) == 0;
+        if (!rule_lang || !doc_lang) {
+                return 1;
+        }
+        /* strcmp() == 0 on codes of two or three letters, inline */
+        while (*rule_lang && *rule_lang == *doc_lang) {
+                rule_lang++;
+                doc_lang++;
+        }
+        return *rule_lang == *doc_lang;
 }
 
 static void add_mention(scratch_t *sc, int entry, size_t start, size_t end,
@@ -370,6 +385,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
         const nf_tag_rules_t *r = eng->rules;
         const nf_tag_tokens_t *tk = &sc->toks;
         size_t consumed[MAX_LAYERS] = {0};
+        int best[MAX_LAYERS] = {0}; /* zero again after each use */
         size_t mask = r->nslots - 1;
         for (size_t i = 0; i < tk->n; i++) {
                 if ((i & 4095) == 4095 && deadline_passed(sc)) {
@@ -399,7 +415,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                 const uint32_t *cand = r->index_aliases + sl->first;
                 const uint64_t *next = r->index_next + sl->first;
                 size_t nc = sl->count;
-                int best[MAX_LAYERS] = {0}, any = 0;
+                int any = 0;
                 size_t first_m = sc->nm;
                 for (size_t c = 0; c < nc; c++) {
                         if (next[c] && (i + 1 >= tk->n || next[c] != nh)) {
@@ -452,6 +468,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                 for (int l = 0; any && l < eng->nlayers; l++) {
                         if (best[l]) {
                                 consumed[l] = i + (size_t)best[l];
+                                best[l] = 0;
                         }
                 }
         }
@@ -685,8 +702,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
         memset(sc->in_entity, 0, tk->n + 1);
         for (size_t k = 0; k < sc->nm; k++) {
                 const mention_t *m = &sc->m[k];
-                if (r->categories[r->entries[m->entry].category].kind ==
-                    NF_TAG_KIND_ENTITY) {
+                if (eng->kind[m->entry] == NF_TAG_KIND_ENTITY) {
                         for (size_t t = m->tok_first; t < m->tok_end; t++) {
                                 sc->in_entity[t] = 1;
                         }
@@ -700,8 +716,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                 mention_t *m = &sc->m[k];
                 if (sc->in_entity[m->tok_first] &&
                     sc->in_entity[m->tok_end - 1] &&
-                    r->categories[r->entries[m->entry].category].kind ==
-                        NF_TAG_KIND_TOPIC) {
+                    eng->kind[m->entry] == NF_TAG_KIND_TOPIC) {
                         m->dead = 1;
                 }
         }
@@ -721,8 +736,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                         mention_t *m = &sc->m[k];
                         if (sc->in_entity[m->tok_first] &&
                             sc->in_entity[m->tok_end - 1] &&
-                            r->categories[r->entries[m->entry].category]
-                                    .kind != NF_TAG_KIND_PEOPLE) {
+                            eng->kind[m->entry] != NF_TAG_KIND_PEOPLE) {
                                 m->dead = 1;
                         }
                 }
