@@ -142,13 +142,60 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
         char *fold = toks->fold;
         size_t fl = 0;
         size_t i = 0;
+        const unsigned char *u = (const unsigned char *)s, *uend = u + len;
         while (i < len) {
                 unsigned char c = (unsigned char)s[i];
                 utf8proc_int32_t cp;
                 size_t clen;
                 if (c < 0x80) {
-                        if (!ascii_fold[c]) {
+                        unsigned char f = ascii_fold[c];
+                        if (!f) {
                                 i++;
+                                continue;
+                        }
+                        /* Fast path: a word of ASCII letters and digits
+                         * only, the common case, with the flags and folded
+                         * form the general loop below gives it (a word
+                         * that starts lower-case is LOWER, its digits
+                         * unscanned); a word that goes on with a non-ASCII
+                         * character is left to the general loop. */
+                        const unsigned char *p = u + i;
+                        char *fo = fold + fl;
+                        unsigned cls = 1;
+                        if (c >= 'a' && c <= 'z') {
+                                do {
+                                        *fo++ = (char)f;
+                                } while (++p < uend && (f = ascii_fold[*p]));
+                        } else {
+                                cls = 0;
+                                do {
+                                        *fo++ = (char)f;
+                                        cls |= ascii_class[*p];
+                                } while (++p < uend && (f = ascii_fold[*p]));
+                        }
+                        if (p == uend || *p < 0x80) {
+                                if (toks->n == toks->cap) {
+                                        toks->cap =
+                                            toks->cap ? toks->cap * 2 : 256;
+                                        toks->v = xrealloc(
+                                            toks->v,
+                                            toks->cap * sizeof(*toks->v));
+                                }
+                                nf_tag_token_t *t = &toks->v[toks->n++];
+                                t->start = (uint32_t)i;
+                                t->end = (uint32_t)(p - u);
+                                t->fold_off = (uint32_t)fl;
+                                t->fold_len = (uint32_t)(fo - fold - fl);
+                                t->flags =
+                                    (c >= 'A' && c <= 'Z' ? NF_TAG_TOK_CAP
+                                                          : 0) |
+                                    (cls & 1   ? NF_TAG_TOK_LOWER
+                                     : cls & 2 ? NF_TAG_TOK_UPPER
+                                               : 0) |
+                                    (cls & 4 ? NF_TAG_TOK_DIGIT : 0);
+                                t->hash = nf_tag_hash(fold + fl, t->fold_len);
+                                i = t->end;
+                                fl += t->fold_len;
                                 continue;
                         }
                         cp = c;
