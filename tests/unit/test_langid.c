@@ -156,6 +156,26 @@ static void test_stopword_pass(void **state)
         }
 }
 
+/* The early answer (langid.c, SW_EARLY_WORDS): 72 clearly English words
+ * decide, whatever follows; the whole text, half German, would not. */
+static void test_early_answer(void **state)
+{
+        char text[4096] = "", code[8] = "";
+        for (int i = 0; i < 4; i++) { /* 4 x 18 English words */
+                strcat(text, "The minister said that the talks with the union "
+                             "would go on and that it was not over yet. ");
+        }
+        for (int i = 0; i < 6; i++) {
+                strcat(text, "Der Minister sagte, dass die Gespräche mit der "
+                             "Gewerkschaft weitergehen und noch nicht vorbei "
+                             "sind. ");
+        }
+        assert_int_equal(
+            nf_langid_detect(li, text, strlen(text), 4096, code, sizeof(code)),
+            0);
+        assert_string_equal(code, "en");
+}
+
 static void *detect_all(void *arg)
 {
         int *wrong = arg;
@@ -189,6 +209,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_languages),
             cmocka_unit_test(test_stopword_pass),
+            cmocka_unit_test(test_early_answer),
             cmocka_unit_test(test_threads),
         };
         return cmocka_run_group_tests_name("langid", tests, setup, teardown);
