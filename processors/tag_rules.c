@@ -194,7 +194,9 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                                                : 0) |
                                     (cls & 4 ? NF_TAG_TOK_DIGIT : 0);
                                 t->hash = nf_tag_hash(fold + fl, t->fold_len);
-                                i = t->end;
+                                /* *p, if any, is an ASCII non-word byte
+                                 * (the loop stopped on it): skip it too */
+                                i = t->end + (p < uend);
                                 fl += t->fold_len;
                                 continue;
                         }
