@@ -287,6 +287,12 @@ static int may_match(const nf_tag_regex_t *rx, const char *s, size_t len)
 {
         for (int r = 0; r < rx->nreq; r++) {
                 const char *a = rx->req[r].s, *end = a + rx->req[r].len;
+                if (!rx->req[r].alts) {
+                        if (!contains(s, len, a, rx->req[r].len)) {
+                                return 0;
+                        }
+                        continue;
+                }
                 int found = 0;
                 while (!found && a < end) { /* "fire|fired|firing" */
                         const char *bar = memchr(a, '|', (size_t)(end - a));
@@ -459,7 +465,8 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                                 continue;
                         }
                         size_t start = tk->v[i].start, end = tk->v[te - 1].end;
-                        if (vetoed(eng, sc, en, buf, len, start, end)) {
+                        if (en->nveto &&
+                            vetoed(eng, sc, en, buf, len, start, end)) {
                                 continue; /* vetoed, but the words are used */
                         }
                         add_mention(sc, a->entry, start, end, i, te,

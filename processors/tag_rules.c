@@ -1102,6 +1102,7 @@ done:
                 }
                 rx->req[rx->nreq].s = rq.s[b];
                 rx->req[rx->nreq].len = rq.len[b];
+                rx->req[rx->nreq].alts = memchr(rq.s[b], '|', rq.len[b]) != 0;
                 rx->nreq++;
                 rq.n--;
                 memmove(&rq.s[b], &rq.s[b + 1],

@@ -101,6 +101,7 @@ typedef struct nf_tag_regex_s {
         struct {
                 const char *s;
                 size_t len;
+                int alts; /* has '|' */
         } req[NF_TAG_MAX_REQ];
         int nreq;
         double weight; /* positive patterns only */
