@@ -109,8 +109,10 @@ static int decided(const counts_t *c, int early)
         }
         unsigned h = hits[best];
         if (early) {
-                return h * SW_EARLY_SHARE >= n && h >= SW_EARLY_RATIO * second &&
-                               h >= SW_EARLY_OWN_RATIO * other_only_hits(c, best)
+                return h * SW_EARLY_SHARE >= n &&
+                               h >= SW_EARLY_RATIO * second &&
+                               h >=
+                                   SW_EARLY_OWN_RATIO * other_only_hits(c, best)
                            ? best
                            : -1;
         }
@@ -241,8 +243,8 @@ static int count_stopwords(const char *t, size_t len, counts_t *c)
                         ws = wl ? ws : i;
                         wl += adv < len - i ? adv : len - i;
                 } else if (wl > 0) {
-                        count_word(c, wl <= 16 ? lookup(t + ws, wl, caps & 2)
-                                               : 0);
+                        count_word(c,
+                                   wl <= 16 ? lookup(t + ws, wl, caps & 2) : 0);
                         wl = 0;
                         caps = 0;
                         int l;

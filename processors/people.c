@@ -289,8 +289,9 @@ static const nf_tag_alias_t *cue_at(const nf_tag_people_conf_t *pc,
         for (c = c ? c - 1 : pc->ncues; c < pc->ncues && pc->cue_first[c] == h;
              c++) {
                 const nf_tag_alias_t *a = &pc->cues[c];
-                if (a->nwords > 1 && (i + 1 >= toks->n ||
-                                      toks->v[i + 1].hash != a->words[1].hash)) {
+                if (a->nwords > 1 &&
+                    (i + 1 >= toks->n ||
+                     toks->v[i + 1].hash != a->words[1].hash)) {
                         continue; /* nf_tag_alias_match() would say so */
                 }
                 if (a->simple ? t->fold_len == a->words[0].fold_len &&

@@ -178,9 +178,9 @@ typedef struct nf_tag_people_conf_s {
                                 cues are sorted by it */
         size_t ncue_first;
         uint64_t cue_bloom[64]; /* 4096-bit filter over cue_first */
-        uint32_t *cue_slots; /* open addressing on the first-word hash:
-                                1 + the first cue with it, 0 = empty */
-        size_t ncue_slots;   /* a power of two > 2 x ncues */
+        uint32_t *cue_slots;    /* open addressing on the first-word hash:
+                                   1 + the first cue with it, 0 = empty */
+        size_t ncue_slots;      /* a power of two > 2 x ncues */
         /* single-word sets, sorted folded-word hashes */
         uint64_t *particles, *not_names, *org_words;
         size_t nparticles, nnot_names, norg_words;
