@@ -48,6 +48,20 @@ static const char *sep_between(const char *buf, const nf_tag_tokens_t *toks,
         return out;
 }
 
+/* Which of the word sets (NF_TAG_PARTICLE, _NOT_NAME, _ORG_WORD) hold the
+ * word hashed h: one probe of their table instead of binary searches. */
+static unsigned word_kind(const nf_tag_people_conf_t *pc, uint64_t h)
+{
+        if (!pc->word_kinds) {
+                return 0;
+        }
+        size_t s = (size_t)h & pc->word_mask;
+        while (pc->word_kinds[s] && pc->word_keys[s] != h) {
+                s = (s + 1) & pc->word_mask;
+        }
+        return pc->word_kinds[s];
+}
+
 /* A word that can be part of a name: capitalised with lower-case letters
  * ("Lavrov", "McDonald"), or a one-letter initial ("W"). */
 static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
@@ -58,7 +72,7 @@ static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
         if (!(t->flags & NF_TAG_TOK_LOWER) && t->end - t->start > 1) {
                 return 0; /* NATO, BBC */
         }
-        return !nf_tag_hashset_has(pc->not_names, pc->nnot_names, t->hash);
+        return !(word_kind(pc, t->hash) & NF_TAG_NOT_NAME);
 }
 
 /* Whether t is the first word of a cue ("Rival", "Striker", "Mr"): a name
@@ -73,7 +87,7 @@ static int cue_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
 static int particle(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
 {
         return !(t->flags & NF_TAG_TOK_CAP) &&
-               nf_tag_hashset_has(pc->particles, pc->nparticles, t->hash);
+               (word_kind(pc, t->hash) & NF_TAG_PARTICLE);
 }
 
 /*
@@ -166,8 +180,7 @@ static int has_org_word(const nf_tag_people_conf_t *pc,
                         const nf_tag_tokens_t *toks, size_t a, size_t b)
 {
         for (size_t k = a; k < b; k++) {
-                if (nf_tag_hashset_has(pc->org_words, pc->norg_words,
-                                       toks->v[k].hash)) {
+                if (word_kind(pc, toks->v[k].hash) & NF_TAG_ORG_WORD) {
                         return 1;
                 }
         }

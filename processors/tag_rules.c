@@ -1540,6 +1540,28 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
         if (pc->ncues) { /* qsort(NULL, 0) is undefined (fuzz_rules) */
                 qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
         }
+        const uint64_t *sets[] = {pc->particles, pc->not_names, pc->org_words};
+        size_t nsets[] = {pc->nparticles, pc->nnot_names, pc->norg_words};
+        size_t nslots = 16;
+        while (nslots <= 2 * (nsets[0] + nsets[1] + nsets[2])) {
+                nslots *= 2;
+        }
+        free(pc->word_keys);
+        free(pc->word_kinds);
+        pc->word_keys = xcalloc(nslots, sizeof(uint64_t));
+        pc->word_kinds = xcalloc(nslots, 1);
+        pc->word_mask = nslots - 1;
+        for (int k = 0; k < 3; k++) {
+                for (size_t i = 0; i < nsets[k]; i++) {
+                        uint64_t h = sets[k][i];
+                        size_t sl = (size_t)h & pc->word_mask;
+                        while (pc->word_kinds[sl] && pc->word_keys[sl] != h) {
+                                sl = (sl + 1) & pc->word_mask;
+                        }
+                        pc->word_keys[sl] = h;
+                        pc->word_kinds[sl] |= (uint8_t)(1 << k);
+                }
+        }
         memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
         pc->ncue_slots = 16;
         while (pc->ncue_slots <= 2 * pc->ncues) {
@@ -1830,6 +1852,8 @@ void nf_tag_rules_destroy(nf_tag_rules_t *r)
         nf_tag_people_conf_t *pc = &r->people;
         alias_list_free(pc->cues, pc->ncues);
         free(pc->cue_first);
+        free(pc->word_keys);
+        free(pc->word_kinds);
         free(pc->cue_slots);
         free(pc->particles);
         free(pc->not_names);

@@ -168,6 +168,10 @@ typedef enum {
         NF_TAG_CUE_BEFORE,    /* "according to" NAME */
 } nf_tag_cue_t;
 
+#define NF_TAG_PARTICLE 1
+#define NF_TAG_NOT_NAME 2
+#define NF_TAG_ORG_WORD 4
+
 /* Settings of the people finder (the "people" section of a rule file). */
 typedef struct nf_tag_people_conf_s {
         int enabled;
@@ -184,6 +188,12 @@ typedef struct nf_tag_people_conf_s {
         /* single-word sets, sorted folded-word hashes */
         uint64_t *particles, *not_names, *org_words;
         size_t nparticles, nnot_names, norg_words;
+        /* the three sets as one open-addressing table on the hash: kinds
+         * NF_TAG_PARTICLE | NF_TAG_NOT_NAME | NF_TAG_ORG_WORD, 0 = empty
+         * slot; word_mask + 1 slots */
+        uint64_t *word_keys;
+        uint8_t *word_kinds;
+        size_t word_mask;
 } nf_tag_people_conf_t;
 
 /* First-word hash table: hash -> run of alias indices (longest first). */
