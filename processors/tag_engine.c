@@ -392,17 +392,22 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
         const nf_tag_tokens_t *tk = &sc->toks;
         size_t consumed[MAX_LAYERS] = {0};
         int best[MAX_LAYERS] = {0}; /* zero again after each use */
-        size_t mask = r->nslots - 1;
-        for (size_t i = 0; i < tk->n; i++) {
+        /* in locals: the stores below (mentions) would make the compiler
+         * load them again for every word */
+        const nf_tag_index_slot_t *slots = r->slots;
+        size_t mask = r->nslots - 1, ntok = tk->n;
+        const nf_tag_token_t *v = tk->v;
+        for (size_t i = 0; i < ntok; i++) {
                 if ((i & 4095) == 4095 && deadline_passed(sc)) {
                         return;
                 }
                 /* nf_tag_rules_lookup(), inline: one probe per word */
-                uint64_t h = tk->v[i].hash;
-                const nf_tag_index_slot_t *sl = &r->slots[h & mask];
-                while (sl->count && sl->hash != h) {
-                        sl = &r->slots[(size_t)(sl - r->slots + 1) & mask];
+                uint64_t h = v[i].hash;
+                size_t s = (size_t)h & mask;
+                while (slots[s].count && slots[s].hash != h) {
+                        s = (s + 1) & mask;
                 }
+                const nf_tag_index_slot_t *sl = &slots[s];
                 if (!sl->count) {
                         continue;
                 }
@@ -412,9 +417,9 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                  * the second word's hash, kept next to the index, rejects
                  * most candidates without a look at the alias (which
                  * checks it again below, so a hash of 0 is safe). */
-                uint64_t nh = i + 1 < tk->n ? tk->v[i + 1].hash : 0;
+                uint64_t nh = i + 1 < ntok ? v[i + 1].hash : 0;
                 if (!(sl->next_bloom & NF_TAG_ONE_WORD) &&
-                    (i + 1 >= tk->n ||
+                    (i + 1 >= ntok ||
                      !(sl->next_bloom & NF_TAG_NEXT_BIT(nh)))) {
                         continue;
                 }
@@ -424,7 +429,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                 int any = 0;
                 size_t first_m = sc->nm;
                 for (size_t c = 0; c < nc; c++) {
-                        if (next[c] && (i + 1 >= tk->n || next[c] != nh)) {
+                        if (next[c] && (i + 1 >= ntok || next[c] != nh)) {
                                 continue;
                         }
                         const nf_tag_alias_t *a = &r->aliases[cand[c]];
@@ -435,15 +440,15 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         }
                         if (a->simple) {
                                 /* one plain word: the folded forms decide */
-                                const nf_tag_token_t *t = &tk->v[i];
+                                const nf_tag_token_t *t = &v[i];
                                 if (t->fold_len != a->words[0].fold_len ||
                                     memcmp(tk->fold + t->fold_off,
                                            a->words[0].fold, t->fold_len)) {
                                         continue;
                                 }
                         } else if ((a->nwords > 1 &&
-                                    (i + 1 >= tk->n ||
-                                     tk->v[i + 1].hash != a->words[1].hash)) ||
+                                    (i + 1 >= ntok ||
+                                     v[i + 1].hash != a->words[1].hash)) ||
                                    !nf_tag_alias_match(a, buf, len, tk, i)) {
                                 /* the second word is the cheap reject */
                                 continue;
@@ -464,7 +469,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         if (dup) {
                                 continue;
                         }
-                        size_t start = tk->v[i].start, end = tk->v[te - 1].end;
+                        size_t start = v[i].start, end = v[te - 1].end;
                         if (en->nveto &&
                             vetoed(eng, sc, en, buf, len, start, end)) {
                                 continue; /* vetoed, but the words are used */
