@@ -129,9 +129,20 @@ void nf_tag_tokens_fini(nf_tag_tokens_t *toks)
         memset(toks, 0, sizeof(*toks));
 }
 
+/* The token at index n, growing the list when it is full. */
+static nf_tag_token_t *new_token(nf_tag_tokens_t *toks, size_t n)
+{
+        if (n == toks->cap) {
+                toks->cap = toks->cap ? toks->cap * 2 : 256;
+                toks->v = xrealloc(toks->v, toks->cap * sizeof(*toks->v));
+        }
+        return &toks->v[n];
+}
+
 void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
 {
-        toks->n = 0;
+        size_t n = 0; /* the count, stored at the end: a local stays in a
+                         register across the stores into the tokens */
         toks->fold_len = 0;
         /* lower-casing grows a code point by at most 3/2 (2 -> 3 bytes) */
         size_t need = len + len / 2 + 8;
@@ -174,14 +185,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                                 } while (++p < uend && (f = ascii_fold[*p]));
                         }
                         if (p == uend || *p < 0x80) {
-                                if (toks->n == toks->cap) {
-                                        toks->cap =
-                                            toks->cap ? toks->cap * 2 : 256;
-                                        toks->v = xrealloc(
-                                            toks->v,
-                                            toks->cap * sizeof(*toks->v));
-                                }
-                                nf_tag_token_t *t = &toks->v[toks->n++];
+                                nf_tag_token_t *t = new_token(toks, n++);
                                 t->start = (uint32_t)i;
                                 t->end = (uint32_t)(p - u);
                                 t->fold_off = (uint32_t)fl;
@@ -216,12 +220,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                         }
                 }
                 /* a word starts at i */
-                if (toks->n == toks->cap) {
-                        toks->cap = toks->cap ? toks->cap * 2 : 256;
-                        toks->v = xrealloc(toks->v,
-                                           toks->cap * sizeof(*toks->v));
-                }
-                nf_tag_token_t *t = &toks->v[toks->n++];
+                nf_tag_token_t *t = new_token(toks, n++);
                 t->start = (uint32_t)i;
                 t->fold_off = (uint32_t)fl;
                 uint32_t flags = 0;
@@ -324,6 +323,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                 t->hash = nf_tag_hash(fold + t->fold_off, t->fold_len);
         }
         toks->fold_len = fl;
+        toks->n = n;
 }
 
 size_t nf_tag_sep_normalise(const char *s, size_t len, char *out,
