@@ -1120,6 +1120,7 @@ static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
         int err = 0;
         PCRE2_SIZE off = 0;
         memset(rx, 0, sizeof(*rx));
+        /* case-sensitive, not extended: required_literals() relies on it */
         pcre2_code *code =
             pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
                           PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
