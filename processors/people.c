@@ -48,6 +48,20 @@ static const char *sep_between(const char *buf, const nf_tag_tokens_t *toks,
         return out;
 }
 
+/* Which of the word sets (NF_TAG_PARTICLE, _NOT_NAME, _ORG_WORD) hold the
+ * word hashed h: one probe of their table instead of binary searches. */
+static unsigned word_kind(const nf_tag_people_conf_t *pc, uint64_t h)
+{
+        if (!pc->word_kinds) {
+                return 0;
+        }
+        size_t s = (size_t)h & pc->word_mask;
+        while (pc->word_kinds[s] && pc->word_keys[s] != h) {
+                s = (s + 1) & pc->word_mask;
+        }
+        return pc->word_kinds[s];
+}
+
 /* A word that can be part of a name: capitalised with lower-case letters
  * ("Lavrov", "McDonald"), or a one-letter initial ("W"). */
 static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
@@ -58,7 +72,7 @@ static int name_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
         if (!(t->flags & NF_TAG_TOK_LOWER) && t->end - t->start > 1) {
                 return 0; /* NATO, BBC */
         }
-        return !nf_tag_hashset_has(pc->not_names, pc->nnot_names, t->hash);
+        return !(word_kind(pc, t->hash) & NF_TAG_NOT_NAME);
 }
 
 /* Whether t is the first word of a cue ("Rival", "Striker", "Mr"): a name
@@ -73,7 +87,7 @@ static int cue_word(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
 static int particle(const nf_tag_people_conf_t *pc, const nf_tag_token_t *t)
 {
         return !(t->flags & NF_TAG_TOK_CAP) &&
-               nf_tag_hashset_has(pc->particles, pc->nparticles, t->hash);
+               (word_kind(pc, t->hash) & NF_TAG_PARTICLE);
 }
 
 /*
@@ -166,8 +180,7 @@ static int has_org_word(const nf_tag_people_conf_t *pc,
                         const nf_tag_tokens_t *toks, size_t a, size_t b)
 {
         for (size_t k = a; k < b; k++) {
-                if (nf_tag_hashset_has(pc->org_words, pc->norg_words,
-                                       toks->v[k].hash)) {
+                if (word_kind(pc, toks->v[k].hash) & NF_TAG_ORG_WORD) {
                         return 1;
                 }
         }
@@ -272,27 +285,33 @@ static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
 }
 
 /* The longest cue that matches at token i, or NULL. Cues are sorted by
- * first-word hash, longest first. */
+ * first-word hash, longest first; cue_slots finds the first of a hash. */
 static const nf_tag_alias_t *cue_at(const nf_tag_people_conf_t *pc,
                                     const char *buf, size_t len,
                                     const nf_tag_tokens_t *toks, size_t i)
 {
-        uint64_t h = toks->v[i].hash;
+        const nf_tag_token_t *t = &toks->v[i];
+        uint64_t h = t->hash;
         if (!(pc->cue_bloom[(h >> 6) & 63] & (1ull << (h & 63)))) {
                 return NULL;
         }
-        size_t lo = 0, hi = pc->ncues;
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (pc->cue_first[mid] < h) {
-                        lo = mid + 1;
-                } else {
-                        hi = mid;
-                }
+        size_t mask = pc->ncue_slots - 1, s = (size_t)h & mask, c;
+        while ((c = pc->cue_slots[s]) && pc->cue_first[c - 1] != h) {
+                s = (s + 1) & mask;
         }
-        for (size_t c = lo; c < pc->ncues && pc->cue_first[c] == h; c++) {
-                if (nf_tag_alias_match(&pc->cues[c], buf, len, toks, i)) {
-                        return &pc->cues[c];
+        for (c = c ? c - 1 : pc->ncues; c < pc->ncues && pc->cue_first[c] == h;
+             c++) {
+                const nf_tag_alias_t *a = &pc->cues[c];
+                if (a->nwords > 1 &&
+                    (i + 1 >= toks->n ||
+                     toks->v[i + 1].hash != a->words[1].hash)) {
+                        continue; /* nf_tag_alias_match() would say so */
+                }
+                if (a->simple ? t->fold_len == a->words[0].fold_len &&
+                                    !memcmp(toks->fold + t->fold_off,
+                                            a->words[0].fold, t->fold_len)
+                              : nf_tag_alias_match(a, buf, len, toks, i)) {
+                        return a; /* simple: the folded word decides */
                 }
         }
         return NULL;

@@ -62,6 +62,7 @@ struct nf_tag_engine_s {
         pthread_mutex_t lock; /* guards pool */
         scratch_t *pool;
         int *pattern_entries; /* entries that have positive patterns */
+        uint8_t *kind;        /* per entry: its category's nf_tag_kind_t */
         size_t npattern_entries;
         atomic_uint_fast64_t docs;
         atomic_uint_fast64_t *cat_hits; /* per category */
@@ -106,6 +107,11 @@ nf_tag_engine_t *nf_tag_engine_new(nf_tag_rules_t *rules,
                         eng->pattern_entries[eng->npattern_entries++] = (int)i;
                 }
         }
+        eng->kind = xcalloc(rules->nentries, 1);
+        for (size_t i = 0; i < rules->nentries; i++) {
+                eng->kind[i] =
+                    (uint8_t)rules->categories[rules->entries[i].category].kind;
+        }
         eng->cat_hits = xcalloc(rules->ncategories, sizeof(*eng->cat_hits));
         for (size_t c = 0; c < rules->ncategories; c++) {
                 if (rules->categories[c].layer + 1 > eng->nlayers) {
@@ -146,6 +152,7 @@ void nf_tag_engine_destroy(nf_tag_engine_t *eng)
         }
         pthread_mutex_destroy(&eng->lock);
         free(eng->pattern_entries);
+        free(eng->kind);
         free((void *)eng->cat_hits);
         nf_tag_rules_destroy(eng->rules);
         free(eng);
@@ -259,6 +266,47 @@ static int rx_next(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_regex_t *rx,
         return 1;
 }
 
+/* Whether lit[0..n) occurs in s[0..len): memchr finds the first byte
+ * (usually rare: most literals start with a capital), memcmp confirms. */
+static int contains(const char *s, size_t len, const char *lit, size_t n)
+{
+        const char *end = s + len;
+        while ((size_t)(end - s) >= n &&
+               (s = memchr(s, lit[0], (size_t)(end - s) - n + 1))) {
+                if (memcmp(s, lit, n) == 0) {
+                        return 1;
+                }
+                s++;
+        }
+        return 0;
+}
+
+/* Whether rx can match in s[0..len) as far as its requirements tell (see
+ * nf_tag_regex_t.req): 0 only when it surely cannot. */
+static int may_match(const nf_tag_regex_t *rx, const char *s, size_t len)
+{
+        for (int r = 0; r < rx->nreq; r++) {
+                const char *a = rx->req[r].s, *end = a + rx->req[r].len;
+                if (!rx->req[r].alts) {
+                        if (!contains(s, len, a, rx->req[r].len)) {
+                                return 0;
+                        }
+                        continue;
+                }
+                int found = 0;
+                while (!found && a < end) { /* "fire|fired|firing" */
+                        const char *bar = memchr(a, '|', (size_t)(end - a));
+                        bar = bar ? bar : end;
+                        found = contains(s, len, a, (size_t)(bar - a));
+                        a = bar + 1;
+                }
+                if (!found) {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
 /* Whether a veto pattern of entry matches over [start, end), looking at up
  * to VETO_WINDOW bytes of context either side. */
 static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
@@ -274,6 +322,19 @@ static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
         size_t we = end + VETO_WINDOW < len ? end + VETO_WINDOW : len;
         while (we < len && ((unsigned char)buf[we] & 0xC0) == 0x80) {
                 we++;
+        }
+        /* The regex sees the subject buf[0..we) from offset ws, so what a
+         * match consumes lies in [ws, we); when every veto lacks one of its
+         * requirements there, no veto (nor their alternation) can match.
+         * This skips most runs: a veto names words around the mention
+         * ("Columbia" in "British Columbia", "fire|fired|firing" for a
+         * "flooding" mention) that are seldom there. */
+        size_t k = 0;
+        while (k < en->nveto && !may_match(&en->veto[k], buf + ws, we - ws)) {
+                k++;
+        }
+        if (k == en->nveto) {
+                return 0;
         }
         nf_tag_regex_t *set = en->nveto > 1 ? &en->veto_all : en->veto;
         size_t off = ws, ms, me;
@@ -294,7 +355,15 @@ static int vetoed(nf_tag_engine_t *eng, scratch_t *sc, nf_tag_entry_t *en,
 
 static int lang_ok(const char *rule_lang, const char *doc_lang)
 {
-        return !rule_lang || !doc_lang || strcmp(rule_lang, doc_lang) == 0;
+        if (!rule_lang || !doc_lang) {
+                return 1;
+        }
+        /* strcmp() == 0 on codes of two or three letters, inline */
+        while (*rule_lang && *rule_lang == *doc_lang) {
+                rule_lang++;
+                doc_lang++;
+        }
+        return *rule_lang == *doc_lang;
 }
 
 static void add_mention(scratch_t *sc, int entry, size_t start, size_t end,
@@ -322,19 +391,47 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
         const nf_tag_rules_t *r = eng->rules;
         const nf_tag_tokens_t *tk = &sc->toks;
         size_t consumed[MAX_LAYERS] = {0};
-        for (size_t i = 0; i < tk->n; i++) {
+        int best[MAX_LAYERS] = {0}; /* zero again after each use */
+        /* in locals: the stores below (mentions) would make the compiler
+         * load them again for every word */
+        const nf_tag_index_slot_t *slots = r->slots;
+        size_t mask = r->nslots - 1, ntok = tk->n;
+        const nf_tag_token_t *v = tk->v;
+        for (size_t i = 0; i < ntok; i++) {
                 if ((i & 4095) == 4095 && deadline_passed(sc)) {
                         return;
                 }
-                size_t nc;
-                const uint32_t *cand =
-                    nf_tag_rules_lookup(r, tk->v[i].hash, &nc);
-                if (!cand) {
+                /* nf_tag_rules_lookup(), inline: one probe per word */
+                uint64_t h = v[i].hash;
+                size_t s = (size_t)h & mask;
+                while (slots[s].count && slots[s].hash != h) {
+                        s = (s + 1) & mask;
+                }
+                const nf_tag_index_slot_t *sl = &slots[s];
+                if (!sl->count) {
                         continue;
                 }
-                int best[MAX_LAYERS] = {0};
+                /* Most words with candidates ("the" -> "the Hague", "the
+                 * Gambia"...) start none here: no one-word alias and the
+                 * next word is no alias's second word (next_bloom); else
+                 * the second word's hash, kept next to the index, rejects
+                 * most candidates without a look at the alias (which
+                 * checks it again below, so a hash of 0 is safe). */
+                uint64_t nh = i + 1 < ntok ? v[i + 1].hash : 0;
+                if (!(sl->next_bloom & NF_TAG_ONE_WORD) &&
+                    (i + 1 >= ntok ||
+                     !(sl->next_bloom & NF_TAG_NEXT_BIT(nh)))) {
+                        continue;
+                }
+                const uint32_t *cand = r->index_aliases + sl->first;
+                const uint64_t *next = r->index_next + sl->first;
+                size_t nc = sl->count;
+                int any = 0;
                 size_t first_m = sc->nm;
                 for (size_t c = 0; c < nc; c++) {
+                        if (next[c] && (i + 1 >= ntok || next[c] != nh)) {
+                                continue;
+                        }
                         const nf_tag_alias_t *a = &r->aliases[cand[c]];
                         int layer = a->layer;
                         if (consumed[layer] > i ||
@@ -343,15 +440,15 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         }
                         if (a->simple) {
                                 /* one plain word: the folded forms decide */
-                                const nf_tag_token_t *t = &tk->v[i];
+                                const nf_tag_token_t *t = &v[i];
                                 if (t->fold_len != a->words[0].fold_len ||
                                     memcmp(tk->fold + t->fold_off,
                                            a->words[0].fold, t->fold_len)) {
                                         continue;
                                 }
                         } else if ((a->nwords > 1 &&
-                                    (i + 1 >= tk->n ||
-                                     tk->v[i + 1].hash != a->words[1].hash)) ||
+                                    (i + 1 >= ntok ||
+                                     v[i + 1].hash != a->words[1].hash)) ||
                                    !nf_tag_alias_match(a, buf, len, tk, i)) {
                                 /* the second word is the cheap reject */
                                 continue;
@@ -362,6 +459,7 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         }
                         size_t te = i + (size_t)a->nwords;
                         best[layer] = a->nwords;
+                        any = 1;
                         int dup = 0;
                         for (size_t k = first_m; k < sc->nm; k++) {
                                 if (sc->m[k].entry == a->entry) {
@@ -371,16 +469,18 @@ static void match_aliases(nf_tag_engine_t *eng, scratch_t *sc,
                         if (dup) {
                                 continue;
                         }
-                        size_t start = tk->v[i].start, end = tk->v[te - 1].end;
-                        if (vetoed(eng, sc, en, buf, len, start, end)) {
+                        size_t start = v[i].start, end = v[te - 1].end;
+                        if (en->nveto &&
+                            vetoed(eng, sc, en, buf, len, start, end)) {
                                 continue; /* vetoed, but the words are used */
                         }
                         add_mention(sc, a->entry, start, end, i, te,
                                     a->weight);
                 }
-                for (int l = 0; l < eng->nlayers; l++) {
+                for (int l = 0; any && l < eng->nlayers; l++) {
                         if (best[l]) {
                                 consumed[l] = i + (size_t)best[l];
+                                best[l] = 0;
                         }
                 }
         }
@@ -414,7 +514,10 @@ static void match_patterns(nf_tag_engine_t *eng, scratch_t *sc,
                 for (size_t x = 0; x < en->npatterns; x++) {
                         nf_tag_regex_t *rx = &en->patterns[x];
                         size_t before = sc->nm, off = 0, ms, me;
-                        int rc;
+                        int rc = 0;
+                        if (!may_match(rx, buf, len)) {
+                                continue; /* cannot match this document */
+                        }
                         while ((rc = rx_next(eng, sc, rx, buf, len, &off, &ms,
                                              &me)) == 1) {
                                 if (me == ms ||
@@ -482,6 +585,27 @@ static int cmp_item(const void *a, const void *b)
         return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* Sorts items by cmp_item(), keeping equal ones in their order: an
+ * insertion sort for the few items a category usually has (no call per
+ * comparison), qsort() beyond. glibc's qsort() (2.36) is a merge sort,
+ * stable too, so the order is the one qsort() gave for every n. */
+static void sort_items(item_t *items, size_t n)
+{
+        if (n > 32) {
+                qsort(items, n, sizeof(item_t), cmp_item);
+                return;
+        }
+        for (size_t i = 1; i < n; i++) {
+                item_t it = items[i];
+                size_t j = i;
+                while (j > 0 && cmp_item(&items[j - 1], &it) > 0) {
+                        items[j] = items[j - 1];
+                        j--;
+                }
+                items[j] = it;
+        }
+}
+
 static void push_item(scratch_t *sc, size_t *n, const char *name, double s,
                       uint32_t first)
 {
@@ -510,7 +634,8 @@ static int doc_vetoed(nf_tag_engine_t *eng, scratch_t *sc, int e,
         int v = 0;
         for (size_t k = 0; k < en->nveto_doc && !v; k++) {
                 size_t off = 0, ms, me;
-                if (rx_next(eng, sc, &en->veto_doc[k], buf, len, &off, &ms,
+                if (may_match(&en->veto_doc[k], buf, len) &&
+                    rx_next(eng, sc, &en->veto_doc[k], buf, len, &off, &ms,
                             &me) == 1) {
                         atomic_fetch_add_explicit(&en->veto_doc[k].hits, 1,
                                                   memory_order_relaxed);
@@ -589,8 +714,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
         memset(sc->in_entity, 0, tk->n + 1);
         for (size_t k = 0; k < sc->nm; k++) {
                 const mention_t *m = &sc->m[k];
-                if (r->categories[r->entries[m->entry].category].kind ==
-                    NF_TAG_KIND_ENTITY) {
+                if (eng->kind[m->entry] == NF_TAG_KIND_ENTITY) {
                         for (size_t t = m->tok_first; t < m->tok_end; t++) {
                                 sc->in_entity[t] = 1;
                         }
@@ -604,8 +728,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                 mention_t *m = &sc->m[k];
                 if (sc->in_entity[m->tok_first] &&
                     sc->in_entity[m->tok_end - 1] &&
-                    r->categories[r->entries[m->entry].category].kind ==
-                        NF_TAG_KIND_TOPIC) {
+                    eng->kind[m->entry] == NF_TAG_KIND_TOPIC) {
                         m->dead = 1;
                 }
         }
@@ -625,8 +748,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                         mention_t *m = &sc->m[k];
                         if (sc->in_entity[m->tok_first] &&
                             sc->in_entity[m->tok_end - 1] &&
-                            r->categories[r->entries[m->entry].category]
-                                    .kind != NF_TAG_KIND_PEOPLE) {
+                            eng->kind[m->entry] != NF_TAG_KIND_PEOPLE) {
                                 m->dead = 1;
                         }
                 }
@@ -691,9 +813,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                                           sc->pfirst[p]);
                         }
                 }
-                if (n > 1) {
-                        qsort(sc->items, n, sizeof(item_t), cmp_item);
-                }
+                sort_items(sc->items, n);
                 double top = n ? sc->items[0].score : 0;
                 int max = cat->max ? cat->max : eng->set.max_tags;
                 json_t *arr = json_array();
@@ -724,8 +844,11 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                                     arr, json_pack("[s,f]", it->name,
                                                    it->score));
                         } else {
-                                json_array_append_new(arr,
-                                                      json_string(it->name));
+                                /* names come from rule files (jansson
+                                 * checked them) or are whole words of the
+                                 * text: valid UTF-8 */
+                                json_array_append_new(
+                                    arr, json_string_nocheck(it->name));
                         }
                         taken++;
                 }
@@ -733,7 +856,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
                         atomic_fetch_add_explicit(&eng->cat_hits[c], 1,
                                                   memory_order_relaxed);
                 }
-                json_object_set_new(out, cat->name, arr);
+                json_object_set_new_nocheck(out, cat->name, arr);
         }
         /* count documents per entry, then reset what this call touched */
         for (size_t t = 0; t < sc->ntouched; t++) {

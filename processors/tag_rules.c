@@ -129,9 +129,20 @@ void nf_tag_tokens_fini(nf_tag_tokens_t *toks)
         memset(toks, 0, sizeof(*toks));
 }
 
+/* The token at index n, growing the list when it is full. */
+static nf_tag_token_t *new_token(nf_tag_tokens_t *toks, size_t n)
+{
+        if (n == toks->cap) {
+                toks->cap = toks->cap ? toks->cap * 2 : 256;
+                toks->v = xrealloc(toks->v, toks->cap * sizeof(*toks->v));
+        }
+        return &toks->v[n];
+}
+
 void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
 {
-        toks->n = 0;
+        size_t n = 0; /* the count, stored at the end: a local stays in a
+                         register across the stores into the tokens */
         toks->fold_len = 0;
         /* lower-casing grows a code point by at most 3/2 (2 -> 3 bytes) */
         size_t need = len + len / 2 + 8;
@@ -142,13 +153,55 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
         char *fold = toks->fold;
         size_t fl = 0;
         size_t i = 0;
+        const unsigned char *u = (const unsigned char *)s, *uend = u + len;
         while (i < len) {
                 unsigned char c = (unsigned char)s[i];
                 utf8proc_int32_t cp;
                 size_t clen;
                 if (c < 0x80) {
-                        if (!ascii_fold[c]) {
+                        unsigned char f = ascii_fold[c];
+                        if (!f) {
                                 i++;
+                                continue;
+                        }
+                        /* Fast path: a word of ASCII letters and digits
+                         * only, the common case, with the flags and folded
+                         * form the general loop below gives it (a word
+                         * that starts lower-case is LOWER, its digits
+                         * unscanned); a word that goes on with a non-ASCII
+                         * character is left to the general loop. */
+                        const unsigned char *p = u + i;
+                        char *fo = fold + fl;
+                        unsigned cls = 1;
+                        if (c >= 'a' && c <= 'z') {
+                                do {
+                                        *fo++ = (char)f;
+                                } while (++p < uend && (f = ascii_fold[*p]));
+                        } else {
+                                cls = 0;
+                                do {
+                                        *fo++ = (char)f;
+                                        cls |= ascii_class[*p];
+                                } while (++p < uend && (f = ascii_fold[*p]));
+                        }
+                        if (p == uend || *p < 0x80) {
+                                nf_tag_token_t *t = new_token(toks, n++);
+                                t->start = (uint32_t)i;
+                                t->end = (uint32_t)(p - u);
+                                t->fold_off = (uint32_t)fl;
+                                t->fold_len = (uint32_t)(fo - fold - fl);
+                                t->flags =
+                                    (c >= 'A' && c <= 'Z' ? NF_TAG_TOK_CAP
+                                                          : 0) |
+                                    (cls & 1   ? NF_TAG_TOK_LOWER
+                                     : cls & 2 ? NF_TAG_TOK_UPPER
+                                               : 0) |
+                                    (cls & 4 ? NF_TAG_TOK_DIGIT : 0);
+                                t->hash = nf_tag_hash(fold + fl, t->fold_len);
+                                /* *p, if any, is an ASCII non-word byte
+                                 * (the loop stopped on it): skip it too */
+                                i = t->end + (p < uend);
+                                fl += t->fold_len;
                                 continue;
                         }
                         cp = c;
@@ -167,12 +220,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                         }
                 }
                 /* a word starts at i */
-                if (toks->n == toks->cap) {
-                        toks->cap = toks->cap ? toks->cap * 2 : 256;
-                        toks->v = xrealloc(toks->v,
-                                           toks->cap * sizeof(*toks->v));
-                }
-                nf_tag_token_t *t = &toks->v[toks->n++];
+                nf_tag_token_t *t = new_token(toks, n++);
                 t->start = (uint32_t)i;
                 t->fold_off = (uint32_t)fl;
                 uint32_t flags = 0;
@@ -275,6 +323,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
                 t->hash = nf_tag_hash(fold + t->fold_off, t->fold_len);
         }
         toks->fold_len = fl;
+        toks->n = n;
 }
 
 size_t nf_tag_sep_normalise(const char *s, size_t len, char *out,
@@ -284,6 +333,18 @@ size_t nf_tag_sep_normalise(const char *s, size_t len, char *out,
         size_t i = 0;
         if (out_size == 0) {
                 return 0;
+        }
+        if (len == 1 && (unsigned char)s[0] < 0x80 && out_size > 1) {
+                /* one ASCII byte, the usual gap between words: what the
+                 * loop below makes of it (white space -> ' ', others as
+                 * they are, '-' and '\'' included) */
+                char c = s[0];
+                out[0] = c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+                                 c == '\v'
+                             ? ' '
+                             : c;
+                out[1] = '\0';
+                return 1;
         }
         while (i < len && o + 1 < out_size) {
                 utf8proc_int32_t cp;
@@ -868,11 +929,198 @@ static int parse_aliases(loader_t *ld, int entry, json_t *arr,
 
 /* ---- patterns ----------------------------------------------------------- */
 
+static int is_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9');
+}
+
+/* Requirements found so far, before the best NF_TAG_MAX_REQ are kept. */
+typedef struct reqs_s {
+        const char *s[16];
+        size_t len[16];
+        int n;
+} reqs_t;
+
+static void add_req(reqs_t *rq, const char *s, size_t len)
+{
+        if (len && rq->n < 16) {
+                rq->s[rq->n] = s;
+                rq->len[rq->n] = len;
+                rq->n++;
+        }
+}
+
+/* How likely a requirement is to be absent from a window, higher first: a
+ * single run before alternatives (one memchr instead of one per
+ * alternative), a longer run before a shorter one ("Columbia" before
+ * "of"), fewer alternatives first. The engine stops at the first absent
+ * one, so the order only changes the cost. */
+static long req_rank(const char *s, size_t len)
+{
+        const char *bar = memchr(s, '|', len);
+        long alts = 1;
+        for (; bar; bar = memchr(bar + 1, '|', len - (size_t)(bar + 1 - s))) {
+                alts++;
+        }
+        return alts == 1 ? (long)len : -alts;
+}
+
+/* The length of "abc|de|f" at p when a group's content is only that
+ * (non-empty runs of letters/digits between '|'), up to its ')'; else 0. */
+static size_t pure_alternation(const char *p)
+{
+        size_t i = 0;
+        for (;;) {
+                size_t r = i;
+                while (is_alnum(p[i])) {
+                        i++;
+                }
+                if (i == r) {
+                        return 0; /* an empty alternative: optional */
+                }
+                if (p[i] == ')') {
+                        return i;
+                }
+                if (p[i] != '|') {
+                        return 0;
+                }
+                i++;
+        }
+}
+
+/*
+ * Fills rx->req with what every match of the pattern src consumes: the
+ * runs of ASCII letters and digits outside any group, and groups whose
+ * content is only alternatives of such runs ("(?:fire|fired|firing)"), in
+ * order, at most NF_TAG_MAX_REQ. Other groups may be optional or
+ * lookarounds that consume nothing, so they give nothing; a quantifier
+ * takes the last character off its run ("Indians?" gives "Indian") or the
+ * group out; the best NF_TAG_MAX_REQ are kept (req_rank()). Whatever
+ * this reading does not follow clears the list, so it
+ * errs only towards "no requirement": a top-level '|', an option setting or
+ * other "(?" construct than (?: (?= (?! (?<= (?<!, a verb "(*...)", an
+ * escape that is not a one-letter class or assertion (\b \s \w \d ...)
+ * or quoted punctuation.
+ */
+static void required_literals(const char *src, nf_tag_regex_t *rx)
+{
+        const char *run = NULL;
+        int depth = 0;
+        reqs_t rq = {.n = 0};
+        rx->nreq = 0;
+        for (const char *p = src;; p++) {
+                char c = *p;
+                if (depth == 0 && is_alnum(c)) {
+                        if (!run) {
+                                run = p;
+                        }
+                        continue;
+                }
+                int quantifier = c == '?' || c == '*' || c == '+' || c == '{';
+                if (run) { /* the run ends here */
+                        add_req(&rq, run, (size_t)(p - run) - quantifier);
+                        run = NULL;
+                }
+                switch (c) {
+                case '\\':
+                        p++;
+                        if (!*p || (is_alnum(*p) &&
+                                    !strchr("bBdDsSwWhHvVRAzZGK", *p))) {
+                                goto none; /* \p{..}, \x.., \Q, \1 ... */
+                        }
+                        break;
+                case '[': /* a class: skip to its closing ']' */
+                        p++;
+                        p += *p == '^';
+                        p += *p == ']';
+                        while (*p && *p != ']') {
+                                if (*p == '\\' && p[1]) {
+                                        p++;
+                                } else if (*p == '[' && p[1] == ':') {
+                                        p = strstr(p, ":]");
+                                        if (!p) {
+                                                goto none;
+                                        }
+                                        p++;
+                                }
+                                p++;
+                        }
+                        if (!*p) {
+                                goto none;
+                        }
+                        break;
+                case '(':
+                        if (p[1] == '*' ||
+                            (p[1] == '?' && p[2] != ':' && p[2] != '=' &&
+                             p[2] != '!' &&
+                             !(p[2] == '<' && (p[3] == '=' || p[3] == '!')))) {
+                                goto none;
+                        }
+                        if (depth == 0 && (p[1] != '?' || p[2] == ':')) {
+                                const char *in = p[1] == '?' ? p + 3 : p + 1;
+                                size_t n = pure_alternation(in);
+                                char after = n ? in[n + 1] : 0;
+                                if (n && after != '?' && after != '*' &&
+                                    after != '+' && after != '{') {
+                                        add_req(&rq, in, n);
+                                        p = in + n; /* its ')' */
+                                        break;
+                                }
+                        }
+                        depth++;
+                        break;
+                case ')':
+                        depth--;
+                        break;
+                case '|':
+                        if (depth == 0) {
+                                goto none;
+                        }
+                        break;
+                case '{': /* a quantifier's bounds are no literal */
+                        p = strchr(p, '}');
+                        if (!p) {
+                                goto none;
+                        }
+                        break;
+                case '\0':
+                        goto done;
+                default:
+                        break; /* . ^ $ ? * + spaces, punctuation, UTF-8 */
+                }
+        }
+done:
+        /* keep the NF_TAG_MAX_REQ best by req_rank(), best first */
+        while (rx->nreq < NF_TAG_MAX_REQ && rq.n > 0) {
+                int b = 0;
+                for (int i = 1; i < rq.n; i++) {
+                        if (req_rank(rq.s[i], rq.len[i]) >
+                            req_rank(rq.s[b], rq.len[b])) {
+                                b = i;
+                        }
+                }
+                rx->req[rx->nreq].s = rq.s[b];
+                rx->req[rx->nreq].len = rq.len[b];
+                rx->req[rx->nreq].alts = memchr(rq.s[b], '|', rq.len[b]) != 0;
+                rx->nreq++;
+                rq.n--;
+                memmove(&rq.s[b], &rq.s[b + 1],
+                        (size_t)(rq.n - b) * sizeof(*rq.s));
+                memmove(&rq.len[b], &rq.len[b + 1],
+                        (size_t)(rq.n - b) * sizeof(*rq.len));
+        }
+        return;
+none:
+        rx->nreq = 0;
+}
+
 static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
 {
         int err = 0;
         PCRE2_SIZE off = 0;
         memset(rx, 0, sizeof(*rx));
+        /* case-sensitive, not extended: required_literals() relies on it */
         pcre2_code *code =
             pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
                           PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
@@ -890,6 +1138,7 @@ static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
         rx->code = code;
         rx->src = xstrdup(src);
+        required_literals(rx->src, rx);
         rx->weight = 1.0;
         return 0;
 }
@@ -1239,6 +1488,14 @@ static int cmp_cue(const void *a, const void *b)
         return y->nwords - x->nwords;
 }
 
+/* Whether nf_tag_alias_match() of a comes down to comparing one folded
+ * word: no separators, no punctuation around it, no case rule. */
+static int alias_simple(const nf_tag_alias_t *a)
+{
+        return a->nwords == 1 && !a->lead[0] && !a->trail[0] && !a->abbrev &&
+               (!a->has_upper || a->case_mode == NF_TAG_CASE_IGNORE);
+}
+
 static int parse_people(loader_t *ld, json_t *p, const char *def_category)
 {
         static const char *const keys[] = {
@@ -1284,11 +1541,49 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
         if (pc->ncues) { /* qsort(NULL, 0) is undefined (fuzz_rules) */
                 qsort(pc->cues, pc->ncues, sizeof(*pc->cues), cmp_cue);
         }
+        const uint64_t *sets[] = {pc->particles, pc->not_names, pc->org_words};
+        size_t nsets[] = {pc->nparticles, pc->nnot_names, pc->norg_words};
+        size_t nslots = 16;
+        while (nslots <= 2 * (nsets[0] + nsets[1] + nsets[2])) {
+                nslots *= 2;
+        }
+        free(pc->word_keys);
+        free(pc->word_kinds);
+        pc->word_keys = xcalloc(nslots, sizeof(uint64_t));
+        pc->word_kinds = xcalloc(nslots, 1);
+        pc->word_mask = nslots - 1;
+        for (int k = 0; k < 3; k++) {
+                for (size_t i = 0; i < nsets[k]; i++) {
+                        uint64_t h = sets[k][i];
+                        size_t sl = (size_t)h & pc->word_mask;
+                        while (pc->word_kinds[sl] && pc->word_keys[sl] != h) {
+                                sl = (sl + 1) & pc->word_mask;
+                        }
+                        pc->word_keys[sl] = h;
+                        pc->word_kinds[sl] |= (uint8_t)(1 << k);
+                }
+        }
         memset(pc->cue_bloom, 0, sizeof(pc->cue_bloom));
+        pc->ncue_slots = 16;
+        while (pc->ncue_slots <= 2 * pc->ncues) {
+                pc->ncue_slots *= 2;
+        }
+        free(pc->cue_slots);
+        pc->cue_slots = xcalloc(pc->ncue_slots, sizeof(uint32_t));
         for (size_t i = 0; i < pc->ncues; i++) {
-                uint64_t h = pc->cues[i].words[0].hash;
+                nf_tag_alias_t *a = &pc->cues[i];
+                uint64_t h = a->words[0].hash;
                 pc->cue_first[i] = h;
                 pc->cue_bloom[(h >> 6) & 63] |= 1ull << (h & 63);
+                a->simple = alias_simple(a);
+                if (i > 0 && pc->cue_first[i - 1] == h) {
+                        continue; /* the slot names the first of the run */
+                }
+                size_t s = (size_t)h & (pc->ncue_slots - 1);
+                while (pc->cue_slots[s]) {
+                        s = (s + 1) & (pc->ncue_slots - 1);
+                }
+                pc->cue_slots[s] = (uint32_t)i + 1;
         }
         return 0;
 }
@@ -1385,12 +1680,15 @@ static void build_index(nf_tag_rules_t *r)
                 r->index_aliases[i] = (uint32_t)i;
         }
         qsort_r(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx, r);
+        r->index_next = xcalloc(n, sizeof(uint64_t));
+        for (size_t i = 0; i < n; i++) {
+                const nf_tag_alias_t *a = &r->aliases[r->index_aliases[i]];
+                r->index_next[i] = a->nwords > 1 ? a->words[1].hash : 0;
+        }
         for (size_t i = 0; i < n; i++) {
                 nf_tag_alias_t *a = &r->aliases[i];
                 a->layer = r->categories[r->entries[a->entry].category].layer;
-                a->simple = a->nwords == 1 && !a->lead[0] && !a->trail[0] &&
-                            !a->abbrev &&
-                            (!a->has_upper || a->case_mode == NF_TAG_CASE_IGNORE);
+                a->simple = alias_simple(a);
         }
         size_t nslots = 16;
         while (nslots < 2 * n) {
@@ -1412,6 +1710,13 @@ static void build_index(nf_tag_rules_t *r)
                 r->slots[s].hash = h;
                 r->slots[s].first = (uint32_t)i;
                 r->slots[s].count = (uint32_t)(j - i);
+                for (size_t k = i; k < j; k++) {
+                        const nf_tag_alias_t *a =
+                            &r->aliases[r->index_aliases[k]];
+                        r->slots[s].next_bloom |=
+                            a->nwords > 1 ? NF_TAG_NEXT_BIT(a->words[1].hash)
+                                          : NF_TAG_ONE_WORD;
+                }
                 i = j;
         }
 }
@@ -1544,9 +1849,13 @@ void nf_tag_rules_destroy(nf_tag_rules_t *r)
         alias_list_free(r->aliases, r->naliases);
         free(r->slots);
         free(r->index_aliases);
+        free(r->index_next);
         nf_tag_people_conf_t *pc = &r->people;
         alias_list_free(pc->cues, pc->ncues);
         free(pc->cue_first);
+        free(pc->word_keys);
+        free(pc->word_kinds);
+        free(pc->cue_slots);
         free(pc->particles);
         free(pc->not_names);
         free(pc->org_words);

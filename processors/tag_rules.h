@@ -85,10 +85,25 @@ typedef struct nf_tag_category_s {
         int layer;        /* categories of one layer compete for words */
 } nf_tag_category_t;
 
+#define NF_TAG_MAX_REQ 4
+
 /* A PCRE2 pattern with where it came from (for errors and stats). */
 typedef struct nf_tag_regex_s {
         pcre2_code *code;
         char *src;
+        /* What every match consumes, by a simple reading of src (see
+         * required_literals() in tag_rules.c): up to NF_TAG_MAX_REQ
+         * requirements, each a run of letters/digits ("Columbia") or
+         * alternatives of such runs one of which is required
+         * ("fire|fired|firing"); spans of src. A subject lacking one
+         * cannot match, so the engine skips the run (nreq == 0: always
+         * run). */
+        struct {
+                const char *s;
+                size_t len;
+                int alts; /* has '|' */
+        } req[NF_TAG_MAX_REQ];
+        int nreq;
         double weight; /* positive patterns only */
         int entry;
         atomic_uint_fast64_t hits, limit_hits;
@@ -112,7 +127,8 @@ typedef struct nf_tag_alias_s {
         char *lead, *trail; /* punctuation the alias starts/ends with */
         int abbrev;         /* has '.' between words (U.S.) */
         int has_upper;      /* the case rule needs checking (see case_ok) */
-        int simple;         /* one word, nothing but the word to compare */
+        int simple;         /* one word, nothing but the word to compare
+                               (set for aliases and people cues) */
         int layer;          /* its category's layer (set when indexed) */
         char *lang;         /* NULL = entry's language */
         char *text;         /* as written, for messages */
@@ -152,6 +168,10 @@ typedef enum {
         NF_TAG_CUE_BEFORE,    /* "according to" NAME */
 } nf_tag_cue_t;
 
+#define NF_TAG_PARTICLE 1
+#define NF_TAG_NOT_NAME 2
+#define NF_TAG_ORG_WORD 4
+
 /* Settings of the people finder (the "people" section of a rule file). */
 typedef struct nf_tag_people_conf_s {
         int enabled;
@@ -162,16 +182,32 @@ typedef struct nf_tag_people_conf_s {
                                 cues are sorted by it */
         size_t ncue_first;
         uint64_t cue_bloom[64]; /* 4096-bit filter over cue_first */
+        uint32_t *cue_slots;    /* open addressing on the first-word hash:
+                                   1 + the first cue with it, 0 = empty */
+        size_t ncue_slots;      /* a power of two > 2 x ncues */
         /* single-word sets, sorted folded-word hashes */
         uint64_t *particles, *not_names, *org_words;
         size_t nparticles, nnot_names, norg_words;
+        /* the three sets as one open-addressing table on the hash: kinds
+         * NF_TAG_PARTICLE | NF_TAG_NOT_NAME | NF_TAG_ORG_WORD, 0 = empty
+         * slot; word_mask + 1 slots */
+        uint64_t *word_keys;
+        uint8_t *word_kinds;
+        size_t word_mask;
 } nf_tag_people_conf_t;
 
 /* First-word hash table: hash -> run of alias indices (longest first). */
 typedef struct nf_tag_index_slot_s {
         uint64_t hash;
         uint32_t first, count; /* into nf_tag_rules_t.index_aliases */
+        /* bit (second-word hash % 63) of every alias of two words or more,
+         * and bit 63 when one has one word: a token whose next word's bit
+         * is not here, and no one-word alias, matches none of the run */
+        uint64_t next_bloom;
 } nf_tag_index_slot_t;
+
+#define NF_TAG_NEXT_BIT(h) (1ull << ((h) % 63))
+#define NF_TAG_ONE_WORD (1ull << 63)
 
 typedef struct nf_tag_rules_s {
         nf_tag_category_t *categories;
@@ -183,6 +219,8 @@ typedef struct nf_tag_rules_s {
         nf_tag_index_slot_t *slots; /* open addressing, size nslots (2^k) */
         size_t nslots;
         uint32_t *index_aliases;
+        uint64_t *index_next; /* per index_aliases[i]: the hash of the
+                                 alias's second word, 0 for one word */
         int max_words; /* longest alias, in words */
         nf_tag_people_conf_t people;
         pcre2_match_context *mctx; /* match/depth limits; read-only */

@@ -73,6 +73,23 @@ static const struct {
      "worden en dat de regering niet van plan is ze na de stemming in het "
      "parlement te wijzigen.",
      "nl"},
+    /* under a quarter English stopwords, Dutch at 10 of the 24 (in, was,
+     * had) but with no word of its own: decided by the second rule */
+    {"en, words shared with nl",
+     "Lawmakers in Washington argued that the ceasefire was holding. Figure "
+     "128391 was cited. The central bank agreed that the security situation "
+     "in the region had worsened in an address. Investors in Brussels said "
+     "the deficit was larger than forecast in May. Allies agreed that "
+     "flooding had displaced families in the north.",
+     "en"},
+    /* no Catalan list: Spanish stopwords are 36% of the words, with French
+     * close behind (16, 13); the pass must leave it to libexttextcat */
+    {"ca (fallback)",
+     "El govern va anunciar dimarts que les negociacions amb el sindicat "
+     "continuaran el mes que ve, després d'una setmana de vagues que van "
+     "tancar escoles i hospitals a tot el país. La consellera va dir que la "
+     "proposta és la millor per a tots.",
+     "ca"},
     {"short (fallback)", "Markets rally on rate cut hopes", NULL},
     {"mixed en/de (fallback)",
      "The minister said on Monday that the rules would change. Der Minister "
@@ -139,6 +156,26 @@ static void test_stopword_pass(void **state)
         }
 }
 
+/* The early answer (langid.c, SW_EARLY_WORDS): 72 clearly English words
+ * decide, whatever follows; the whole text, half German, would not. */
+static void test_early_answer(void **state)
+{
+        char text[4096] = "", code[8] = "";
+        for (int i = 0; i < 4; i++) { /* 4 x 18 English words */
+                strcat(text, "The minister said that the talks with the union "
+                             "would go on and that it was not over yet. ");
+        }
+        for (int i = 0; i < 6; i++) {
+                strcat(text, "Der Minister sagte, dass die Gespräche mit der "
+                             "Gewerkschaft weitergehen und noch nicht vorbei "
+                             "sind. ");
+        }
+        assert_int_equal(
+            nf_langid_detect(li, text, strlen(text), 4096, code, sizeof(code)),
+            0);
+        assert_string_equal(code, "en");
+}
+
 static void *detect_all(void *arg)
 {
         int *wrong = arg;
@@ -172,6 +209,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_languages),
             cmocka_unit_test(test_stopword_pass),
+            cmocka_unit_test(test_early_answer),
             cmocka_unit_test(test_threads),
         };
         return cmocka_run_group_tests_name("langid", tests, setup, teardown);

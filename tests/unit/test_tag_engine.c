@@ -119,6 +119,24 @@ static const case_t cases[] = {
     {"New Jersey voters backed the plan.", "countries", "Jersey", 0},
     {"Latin America and South America grew.", "countries", "United States",
      0},
+    /* vetoes whose literal ("Columbia", "virus") is in the window run; the
+     * same entries elsewhere skip the regex (tag_engine.c, vetoed()) */
+    {"Vancouver is the largest city of British Columbia.", "countries",
+     "United Kingdom", 0},
+    {"British and French troops left Basra.", "countries", "United Kingdom", 1},
+    {"A computer virus and a mobile phone virus spread.", "topics", "health",
+     0},
+    {"The virus spread in hospitals; the virus killed patients.", "topics",
+     "health", 1},
+    /* requirements that are alternatives: "(?:took|take|...)...storm" */
+    {"The show took Broadway by storm, then takes London by storm.", "topics",
+     "weather", 0},
+    {"Cold weather and snow; more cold nights and storms.", "topics", "weather",
+     1},
+    {"Crowds in Seattle, Washington and Tacoma, Washington cheered.",
+     "countries", "United States", 0},
+    {"Washington and Washington officials, US officials, agreed.", "countries",
+     "United States", 1},
     /* capitals are weaker evidence: one mention is not enough */
     {"Talks were held in Vienna.", "countries", "Austria", 0},
     {"Vienna and Salzburg, in Austria, were busy.", "countries", "Austria", 1},

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "processors/tag_rules.h"
 
@@ -189,6 +193,72 @@ static void test_tokenizer(void **state)
         nf_tag_tokens_fini(&t);
 }
 
+/* What every match of a pattern consumes (nf_tag_regex_t.req, best
+ * first, joined by spaces; "": nothing the loader vouches for). The engine
+ * skips a regex run when the subject lacks a requirement, so a wrong one
+ * would lose matches. */
+static const struct {
+        const char *pattern, *req;
+} reqs[] = {
+    {"\\bBritish\\s+Columbia", "Columbia British"},
+    {"\\b(?:American|Red)\\s+Indians?", "Indian American|Red"},
+    {"\\bGeorgia(?:'s)?\\s+governor", "governor Georgia"},
+    {"\\b[Cc]hads?", "had"},                         /* class skipped */
+    {"\\b(?:\\w+\\s+){0,3}by\\s+storm", "storm by"}, /* bounds skipped */
+    {"\\bIS\\b(?!\\s+(?:group|-held)|-)", "IS"},     /* '|' in a group */
+    {"\\bgold\\s+\\(AU\\)", "gold AU"},              /* escaped parens */
+    {"\\b(fire|fired)\\s+(?:a\\s+)?shots?", "shot fire|fired"},
+    {"\\b(?:cold|warm)?\\s+(?:war|)", ""}, /* optional group, empty alt */
+    {"a b c d e f", "a b c d"},            /* NF_TAG_MAX_REQ */
+    {"\\bNew\\s+York|\\bBoston", ""},      /* top-level '|' */
+    {"(?i)new\\s+york", ""},               /* option setting */
+    {"\\bChad\\s+\\p{Lu}\\p{Ll}+", ""},    /* \\p{..} */
+    {"(?<name>Acme)\\s+Corp", ""},         /* named group */
+};
+
+static void test_required_literals(void **state)
+{
+        /* one entry with every pattern above as a veto */
+        json_t *vetoes = json_array();
+        for (size_t i = 0; i < sizeof(reqs) / sizeof(*reqs); i++) {
+                json_array_append_new(vetoes, json_string(reqs[i].pattern));
+        }
+        json_t *doc =
+            json_pack("{s:s,s:s,s:[{s:s,s:s}],s:[{s:s,s:[s],s:o}]}", "format",
+                      "newsflow-rules/1", "category", "things", "categories",
+                      "name", "things", "kind", "entity", "entries", "name",
+                      "Thing", "aliases", "thing", "veto", vetoes);
+        char path[] = "/tmp/test_tag_rules_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(json_dump_file(doc, path, 0), 0);
+        json_decref(doc);
+        char err[512] = "";
+        nf_tag_rules_t *r = load1(path, err, sizeof(err));
+        unlink(path);
+        assert_non_null(r);
+        const nf_tag_entry_t *en = &r->entries[0];
+        assert_int_equal(en->nveto, sizeof(reqs) / sizeof(*reqs));
+        for (size_t i = 0; i < en->nveto; i++) {
+                const nf_tag_regex_t *rx = &en->veto[i];
+                char got[256] = "";
+                size_t o = 0;
+                for (int k = 0; k < rx->nreq; k++) {
+                        o += (size_t)snprintf(
+                            got + o, sizeof(got) - o, "%s%.*s", k ? " " : "",
+                            (int)rx->req[k].len, rx->req[k].s);
+                }
+                if (strcmp(got, reqs[i].req)) {
+                        print_error("%s: got \"%s\", want \"%s\"\n",
+                                    reqs[i].pattern, got, reqs[i].req);
+                }
+                assert_string_equal(got, reqs[i].req);
+        }
+        assert_int_equal(en->veto_all.nreq, 0); /* the alternation of all */
+        nf_tag_rules_destroy(r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -197,6 +267,7 @@ int main(void)
             cmocka_unit_test(test_shipped_rules),
             cmocka_unit_test(test_tokenizer),
             cmocka_unit_test(test_unresolved_implies_dropped),
+            cmocka_unit_test(test_required_literals),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
