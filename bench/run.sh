@@ -297,7 +297,7 @@ if command -v valgrind >/dev/null; then
                 row instr "$1" - - - - "$(awk -v i="$ir" -v n="$3" 'BEGIN {printf "%.0f", i / n}')" \
                         "$(basename "$2" | sed 's/cg\.//') input, $3 articles"
         }
-        instr_row "decode (jansson)" "$W/cg.text" "$nt" ':nf_article_decode '
+        instr_row "decode" "$W/cg.text" "$nt" ':nf_article_decode '
         instr_row "clean (text)" "$W/cg.text" "$nt" ':clean_process '
         instr_row "dedup" "$W/cg.text" "$nt" ':dedup_process '
         instr_row "tag" "$W/cg.text" "$nt" ':tag_process '

@@ -254,13 +254,25 @@ static uint32_t cell_tag(const gen_t *g, uint32_t key)
         return g->slot_bits >= 32 ? 0 : key << g->slot_bits;
 }
 
-static void cell_put(gen_t *g, tab_t *t, uint32_t key, uint32_t slot)
+/* Puts slot under key at the end of key's probe run, unless max (>= 0)
+ * cells with key's tag already stand in that run: cell_each(..., max, ...)
+ * stops before reaching a cell put after them, so it would be dead weight,
+ * and walking an ever longer run made every insert of an anchor common to
+ * many documents cost as much as all of them (quadratic). Returns 1 if
+ * put. */
+static int cell_put(gen_t *g, tab_t *t, uint32_t key, uint32_t slot, int max)
 {
+        uint32_t mask = slot_mask(g), tag = cell_tag(g, key);
         uint32_t p = cell_pos(t, key);
+        int seen = 0;
         while (t->c[p]) {
+                if ((t->c[p] & ~mask) == tag && max >= 0 && ++seen >= max) {
+                        return 0;
+                }
                 p = p + 1 == t->size ? 0 : p + 1;
         }
-        t->c[p] = cell_tag(g, key) | (slot + 1);
+        t->c[p] = tag | (slot + 1);
+        return 1;
 }
 
 /* Calls fn for every slot whose cell carries key's tag, at most max times
@@ -608,10 +620,11 @@ static void add(nf_dedup_index_t *idx, const enc_id_t *e,
         g->ids_len += e->len;
         for (int a = 0; a < NF_FP_ANCHORS; a++) {
                 if (a == 0 || fp->anchor[a] != fp->anchor[a - 1]) {
-                        cell_put(g, &g->anchors, fp->anchor[a], slot);
+                        cell_put(g, &g->anchors, fp->anchor[a], slot,
+                                 MAX_PER_ANCHOR);
                 }
         }
-        cell_put(g, &g->ids_tab, e->key, slot);
+        cell_put(g, &g->ids_tab, e->key, slot, -1);
 }
 
 nf_dedup_result_t nf_dedup_index_check(nf_dedup_index_t *idx, const char *id,

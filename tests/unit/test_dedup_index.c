@@ -65,6 +65,59 @@ static nf_dedup_result_t check(nf_dedup_index_t *idx, const char *id,
         return r;
 }
 
+/* A hand-made fingerprint: anchor 0 is `shared`, the other anchors and the
+ * signature belong to document n alone (random signatures estimate a
+ * Jaccard near 0 against each other). */
+static nf_fingerprint_t crowd_fp(unsigned n, uint32_t shared, unsigned sig_of)
+{
+        nf_fingerprint_t fp;
+        memset(&fp, 0, sizeof(fp));
+        fp.exact = 0x9e3779b97f4a7c15ull * (n + 1);
+        fp.nwords = fp.nshingles = 200;
+        fp.anchor[0] = shared;
+        for (int a = 1; a < NF_FP_ANCHORS; a++) {
+                fp.anchor[a] = shared + 1 + n * NF_FP_ANCHORS + (uint32_t)a;
+        }
+        uint64_t x = 0x2545f4914f6cdd1dull * (sig_of + 7);
+        for (size_t i = 0; i < NF_FP_SIG_BYTES; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                fp.sig[i] = (uint8_t)x;
+        }
+        return fp;
+}
+
+/* An anchor shared by many documents: the 64 oldest stay reachable through
+ * it (the 64th is the boundary), the newer ones only through their other
+ * anchors; inserting more of them changes nothing of that. */
+static void test_crowded_anchor(void **state)
+{
+        (void)state;
+        nf_dedup_index_t *idx = new_index(100000, WEEK);
+        const uint32_t shared = 1000;
+        char id[32];
+        for (unsigned n = 1; n <= 300; n++) {
+                nf_fingerprint_t fp = crowd_fp(n, shared, n);
+                snprintf(id, sizeof(id), "d%u", n);
+                assert_int_equal(check(idx, id, &fp, T0 + n, NULL, NULL),
+                                 NF_DEDUP_ADDED);
+                if (n != 64 && n != 300) {
+                        continue;
+                }
+                /* A query sharing only the crowded anchor with document
+                 * 64 (and its signature): found through that anchor. */
+                nf_fingerprint_t q = crowd_fp(100000 + n, shared, 64);
+                char *of = NULL;
+                assert_int_equal(check(idx, "q", &q, T0 + 400, &of, NULL),
+                                 NF_DEDUP_MATCHED);
+                assert_string_equal(of, "d64");
+                free(of);
+        }
+        /* Document 65 is past the limit on that anchor. */
+        nf_fingerprint_t q = crowd_fp(200000, shared, 65);
+        assert_int_equal(check(idx, "q65", &q, T0 + 400, NULL, NULL), NF_DEDUP_ADDED);
+        nf_dedup_index_destroy(idx);
+}
+
 static void test_new_rejects_bad_arguments(void **state)
 {
         (void)state;
@@ -297,6 +350,7 @@ static void test_ids_round_trip(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_crowded_anchor),
             cmocka_unit_test(test_new_rejects_bad_arguments),
             cmocka_unit_test(test_exact_near_known_added),
             cmocka_unit_test(test_empty_fingerprint_is_neither),
