@@ -33,10 +33,9 @@ nf_article_t *nf_article_decode_stream(const char *buf, size_t len,
  * Tree decoder (jansson). Same contract as nf_article_decode() without the
  * size limit and the no_body rule.
  */
-nf_article_t *nf_article_decode_tree(const char *buf, size_t len,
-                                     int max_depth, char *reason,
-                                     size_t reason_size, char *errstr,
-                                     size_t errstr_size);
+nf_article_t *nf_article_decode_tree(const char *buf, size_t len, int max_depth,
+                                     char *reason, size_t reason_size,
+                                     char *errstr, size_t errstr_size);
 
 /*
  * The article field an input key fills, or -1 for an unknown key (carried

@@ -50,7 +50,7 @@ typedef struct stream_s {
         /* The pending top-level key (depth 1): its field, or -1 with the
          * key in `key` for an unknown one kept in art->extra. */
         int field;
-        int rank;     /* text alias preference of `field`, -1 if none */
+        int rank;      /* text alias preference of `field`, -1 if none */
         int text_rank; /* preference of the alias that set text; 99: none */
         unsigned seen; /* bit per field/alias already met (duplicates) */
         /* The unknown field's value being built: containers from the
@@ -86,7 +86,8 @@ static int utf8_clean(const unsigned char *s, size_t n)
                         continue;
                 }
                 utf8proc_int32_t c;
-                utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
+                utf8proc_ssize_t k =
+                    utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
                 if (k < 0) {
                         return 0;
                 }
@@ -105,8 +106,9 @@ static int needs_reference(const char *buf, size_t len)
         }
         const char *p = buf, *end = buf + len;
         while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-                if (end - p >= 4 && p[1] == 'u' && (p[2] == 'd' || p[2] == 'D') &&
-                    p[3] != '\0' && strchr("89abcdefABCDEF", p[3])) {
+                if (end - p >= 4 && p[1] == 'u' &&
+                    (p[2] == 'd' || p[2] == 'D') && p[3] != '\0' &&
+                    strchr("89abcdefABCDEF", p[3])) {
                         return 1;
                 }
                 p += 2; /* the escaped character cannot start an escape */
@@ -223,7 +225,8 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
                 return 1;
         }
         /* Bits 0..NF_F__COUNT-1 are fields, the next ones text aliases. */
-        unsigned bit = 1u << (st->rank >= 0 ? NF_F__COUNT + st->rank : st->field);
+        unsigned bit =
+            1u << (st->rank >= 0 ? NF_F__COUNT + st->rank : st->field);
         if (st->seen & bit) {
                 return 0;
         }
@@ -309,11 +312,13 @@ nf_article_t *nf_article_decode_stream(const char *buf, size_t len,
          * would only repeat part of the work. */
         yajl_config(h, yajl_dont_validate_strings, 1);
         st.art = nf_article_new();
-        int ok = yajl_parse(h, (const unsigned char *)buf, len) == yajl_status_ok &&
-                 yajl_complete_parse(h) == yajl_status_ok && st.done;
+        int ok =
+            yajl_parse(h, (const unsigned char *)buf, len) == yajl_status_ok &&
+            yajl_complete_parse(h) == yajl_status_ok && st.done;
         yajl_free(h);
         for (size_t i = st.end; ok && i < len; i++) {
-                ok = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r';
+                ok = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+                     buf[i] == '\r';
         }
         if (!ok) {
                 nf_article_destroy(st.art);

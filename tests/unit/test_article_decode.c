@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <glob.h>
@@ -36,19 +37,21 @@ static int compare(const char *what, const char *buf, size_t len)
 {
         char reason[64] = "", errstr[512];
         nf_article_t *fast = nf_article_decode_stream(buf, len, DEPTH);
-        nf_article_t *ref = nf_article_decode_tree(buf, len, DEPTH, reason, sizeof(reason),
-                                                   errstr, sizeof(errstr));
+        nf_article_t *ref = nf_article_decode_tree(
+            buf, len, DEPTH, reason, sizeof(reason), errstr, sizeof(errstr));
         if (!fast) {
                 nf_article_destroy(ref);
                 return 0;
         }
         if (!ref) {
-                fail_msg("%s: stream decoder accepted what jansson refuses (%s: %s)", what,
-                         reason, errstr);
+                fail_msg(
+                    "%s: stream decoder accepted what jansson refuses (%s: %s)",
+                    what, reason, errstr);
         }
         char *a = encoded(fast), *b = encoded(ref);
         if (strcmp(a, b) != 0) {
-                fail_msg("%s: decoders disagree\n stream: %s\n tree:   %s", what, a, b);
+                fail_msg("%s: decoders disagree\n stream: %s\n tree:   %s",
+                         what, a, b);
         }
         free(a);
         free(b);
@@ -72,11 +75,14 @@ static void test_edge_cases(void **state)
             "{\"text\":\"t\",\"body\":\"b\"}",
             "{\"content\":\"c\",\"body\":\"b\"}",
             "{\"html\":\"<p>x</p>\",\"url\":\"https://a.example/\"}",
-            "{\"text\":\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u20ac end\"}",
+            "{\"text\":\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u20ac "
+            "end\"}",
             "{\"text\":\"raw UTF-8: \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
-            "{\"text\":\"x\",\"extra\":{\"a\":[1,2.5,true,false,null,\"s\",{}],\"b\":{}}}",
+            "{\"text\":\"x\",\"extra\":{\"a\":[1,2.5,true,false,null,\"s\",{}],"
+            "\"b\":{}}}",
             "{\"text\":\"x\",\"n\":1e5,\"m\":-0,\"r\":0.1,\"tiny\":1e-400}",
-            "{\"text\":\"x\",\"max\":9223372036854775807,\"min\":-9223372036854775807}",
+            "{\"text\":\"x\",\"max\":9223372036854775807,\"min\":-"
+            "9223372036854775807}",
             "{\"text\":\"x\",\"same\":{\"k\":1},\"other\":{\"k\":2}}",
             "{\"text\":\"x\",\"a\":[[[[[[1]]]]]]}", /* depth 7 of 8 */
             " \n{\"text\" : \"spaces\" } \n",
@@ -84,7 +90,8 @@ static void test_edge_cases(void **state)
         };
         for (size_t i = 0; i < sizeof(accepted) / sizeof(*accepted); i++) {
                 if (!compare_str(accepted[i])) {
-                        fail_msg("stream decoder declined case %zu: %s", i, accepted[i]);
+                        fail_msg("stream decoder declined case %zu: %s", i,
+                                 accepted[i]);
                 }
         }
         static const char *const declined[] = {
@@ -104,8 +111,8 @@ static void test_edge_cases(void **state)
             "{\"text\":\"a\",\"k\\u0000\":1}",
             "{\"text\":\"a\x01\"}",
             "{\"text\":\"\xff\xfe\"}",
-            "{\"text\":\"\xc0\xaf\"}",       /* overlong '/' */
-            "{\"text\":\"\xed\xa0\x80\"}",   /* raw surrogate */
+            "{\"text\":\"\xc0\xaf\"}",         /* overlong '/' */
+            "{\"text\":\"\xed\xa0\x80\"}",     /* raw surrogate */
             "{\"text\":\"\xf4\x90\x80\x80\"}", /* above U+10FFFF */
             "{\"text\":\"\\ud800\"}",
             "{\"text\":\"\\udc00\"}",
@@ -119,7 +126,8 @@ static void test_edge_cases(void **state)
             "{\"text\":\"a\",\"x\":[[[[[[[[1]]]]]]]]}", /* depth 9 > 8 */
             "{\"text\":\"a\",\"n\":99999999999999999999}",
             "{\"text\":\"a\",\"n\":9223372036854775808}",
-            "{\"text\":\"a\",\"n\":9223372036854775815}", /* past yajl's bound check */
+            "{\"text\":\"a\",\"n\":9223372036854775815}", /* past yajl's bound
+                                                             check */
             "{\"text\":\"a\",\"n\":1e400}",
             "{\"text\":\"a\",/*c*/\"n\":1}",
             "{'text':'a'}",
@@ -130,7 +138,8 @@ static void test_edge_cases(void **state)
         };
         for (size_t i = 0; i < sizeof(declined) / sizeof(*declined); i++) {
                 if (compare_str(declined[i])) {
-                        fail_msg("stream decoder accepted case %zu: %s", i, declined[i]);
+                        fail_msg("stream decoder accepted case %zu: %s", i,
+                                 declined[i]);
                 }
         }
 }
