@@ -51,6 +51,7 @@
 #include "processors/dedup_index.h"
 #include "processors/fingerprint.h"
 #include "processors/processor.h"
+#include "common/xalloc.h"
 
 extern const nf_processor_t nf_processor_dedup;
 
@@ -105,15 +106,6 @@ static void buf_fmt(buf_t *b, const char *fmt, ...)
         buf_str(b, tmp);
 }
 
-static char *xstrdup(const char *s)
-{
-        char *d = strdup(s);
-        if (!d) {
-                abort();
-        }
-        return d;
-}
-
 /* Collapses runs of whitespace to one space, trims. In place. */
 static void squeeze(char *s)
 {
@@ -157,7 +149,7 @@ typedef struct story_s {
 static void story_add_para(story_t *st, const char *p)
 {
         st->p = realloc(st->p, sizeof(char *) * (st->np + 1));
-        st->p[st->np++] = xstrdup(p);
+        st->p[st->np++] = nf_xstrdup(p);
         st->words += count_words(p);
 }
 
@@ -169,8 +161,8 @@ static story_t *story_new(const char *id, const char *title)
         stories = realloc(stories, sizeof(story_t) * (nstories + 1));
         story_t *st = &stories[nstories++];
         memset(st, 0, sizeof(*st));
-        st->id = xstrdup(id);
-        st->title = xstrdup(title);
+        st->id = nf_xstrdup(id);
+        st->title = nf_xstrdup(title);
         st->followup_of = -1;
         return st;
 }
@@ -237,7 +229,7 @@ static void pages_load(const char *dir)
         while ((e = readdir(d))) {
                 if (strstr(e->d_name, ".html")) {
                         names = realloc(names, sizeof(char *) * (n + 1));
-                        names[n++] = xstrdup(e->d_name);
+                        names[n++] = nf_xstrdup(e->d_name);
                 }
         }
         closedir(d);
@@ -759,7 +751,7 @@ static sdoc_t *doc_new(int kind, int of, double t)
 static void body_of(paras_t *ps, const story_t *st)
 {
         for (int i = 0; i < st->np; i++) {
-                paras_add(ps, xstrdup(st->p[i]));
+                paras_add(ps, nf_xstrdup(st->p[i]));
         }
 }
 
@@ -784,11 +776,11 @@ static void make_copy(int oi, double t)
         int b0 = 0, b1;
         if (e & E_BOILER) {
                 for (int i = o->b0; i < o->b1; i++) {
-                        paras_add(&ps, xstrdup(o->full.p[i]));
+                        paras_add(&ps, nf_xstrdup(o->full.p[i]));
                 }
         } else {
                 for (int i = 0; i < o->full.n; i++) {
-                        paras_add(&ps, xstrdup(o->full.p[i]));
+                        paras_add(&ps, nf_xstrdup(o->full.p[i]));
                 }
                 b0 = o->b0;
         }
@@ -822,7 +814,7 @@ static void make_copy(int oi, double t)
                         st->title, site_names[site]);
         }
         if (e & E_HEADTEXT) {
-                paras_insert(&ps, 0, xstrdup(title.s));
+                paras_insert(&ps, 0, nf_xstrdup(title.s));
         }
         for (int i = 0; (e & (E_QUOTES | E_SPACE)) && i < ps.n; i++) {
                 char *p = ps.p[i];
@@ -868,7 +860,7 @@ static int make_followup(int oi, int fresh, double t)
                         continue;
                 }
                 int at = 1 + (int)rndu((uint32_t)ps.n);
-                paras_insert(&ps, at > ps.n ? ps.n : at, xstrdup(p));
+                paras_insert(&ps, at > ps.n ? ps.n : at, nf_xstrdup(p));
                 words += w;
                 shared++;
         }
@@ -883,7 +875,7 @@ static int make_followup(int oi, int fresh, double t)
                 add_boilerplate(&ps, site);
                 d->has_boiler = 1;
         }
-        d->title = xstrdup(stories[fresh].title);
+        d->title = nf_xstrdup(stories[fresh].title);
         d->text = join(&ps, "\n\n");
         paras_free(&ps);
         return 1;
@@ -933,13 +925,13 @@ static void build_stream(int nreal)
                 }
                 d->b1 = d->b0 + stories[s].np;
                 d->text = join(&d->full, "\n\n");
-                d->title = xstrdup(stories[s].title);
+                d->title = nf_xstrdup(stories[s].title);
                 if (chance(0.25)) {
                         sdoc_t *x =
                             doc_new(K_EXACT, oi, t + 60 + rndu(2 * day));
                         x->story = s;
-                        x->text = xstrdup(docs[oi].text);
-                        x->title = xstrdup(docs[oi].title);
+                        x->text = nf_xstrdup(docs[oi].text);
+                        x->title = nf_xstrdup(docs[oi].title);
                 }
                 int ncopies = (int)rndu(4);
                 for (int c = 0; c < ncopies; c++) {
@@ -958,7 +950,7 @@ static void build_stream(int nreal)
                                 body_of(&fp, &stories[f]);
                                 fd->story = f;
                                 fd->text = join(&fp, "\n\n");
-                                fd->title = xstrdup(stories[f].title);
+                                fd->title = nf_xstrdup(stories[f].title);
                                 paras_free(&fp);
                         }
                 }

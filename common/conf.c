@@ -2,6 +2,7 @@
  * conf.c — ordered key=value store and key-table validation. See conf.h.
  */
 #include "common/conf.h"
+#include "common/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -48,21 +49,12 @@ static ssize_t find(const nf_conf_t *conf, const char *key)
         return -1;
 }
 
-static char *xstrdup(const char *s)
-{
-        char *d = strdup(s);
-        if (!d) {
-                abort();
-        }
-        return d;
-}
-
 void nf_conf_set(nf_conf_t *conf, const char *key, const char *value)
 {
         ssize_t i = find(conf, key);
         if (i >= 0) {
                 free(conf->values[i]);
-                conf->values[i] = xstrdup(value);
+                conf->values[i] = nf_xstrdup(value);
                 return;
         }
         if (conf->n == conf->cap) {
@@ -73,8 +65,8 @@ void nf_conf_set(nf_conf_t *conf, const char *key, const char *value)
                         abort();
                 }
         }
-        conf->keys[conf->n] = xstrdup(key);
-        conf->values[conf->n] = xstrdup(value);
+        conf->keys[conf->n] = nf_xstrdup(key);
+        conf->values[conf->n] = nf_xstrdup(value);
         conf->n++;
 }
 
@@ -117,7 +109,7 @@ static int set_line(nf_conf_t *conf, char *line, int keep_existing,
 int nf_conf_set_kv(nf_conf_t *conf, const char *kv, char *errstr,
                    size_t errstr_size)
 {
-        char *copy = xstrdup(kv);
+        char *copy = nf_xstrdup(kv);
         int r = set_line(conf, copy, 0, errstr, errstr_size);
         free(copy);
         return r;

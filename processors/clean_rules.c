@@ -3,6 +3,7 @@
  * first-byte JIT alternations, matching lines. See clean_rules.h.
  */
 #include "processors/clean_rules.h"
+#include "common/xalloc.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
@@ -102,23 +103,6 @@ struct nf_clean_match_s {
         uint32_t limit_hits; /* runs stopped by the match/depth limit */
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-        char *d = xrealloc(NULL, n + 1);
-        memcpy(d, s, n);
-        d[n] = '\0';
-        return d;
-}
-
 static int reason_index(nf_clean_rules_t *r, const char *name, size_t n)
 {
         for (int i = 0; i < r->nreasons; i++) {
@@ -130,7 +114,7 @@ static int reason_index(nf_clean_rules_t *r, const char *name, size_t n)
         if (r->nreasons == NF_CLEAN_MAX_REASONS) {
                 return -1;
         }
-        r->reasons[r->nreasons] = xstrndup(name, n);
+        r->reasons[r->nreasons] = nf_xstrndup(name, n);
         return r->nreasons++;
 }
 
@@ -224,7 +208,7 @@ static int add_triggers(nf_clean_rules_t *r, const char *p, size_t n,
                                     name, lineno, TRIGGERS_MAX);
                                 return -1;
                         }
-                        r->trig[t] = xstrndup(word, k);
+                        r->trig[t] = nf_xstrndup(word, k);
                         r->trig_len[t] = k;
                         unsigned b = (unsigned)(unsigned char)word[0] << 8 |
                                      (unsigned char)word[1];
@@ -311,7 +295,7 @@ static pcre2_code *compile_pretest(const char *p, size_t n, int *jit)
                         return NULL;
                 }
         }
-        char *src = xrealloc(NULL, n + 16);
+        char *src = nf_xrealloc(NULL, n + 16);
         int len =
             sprintf(src, "%.*s(?:%.*s\\E)", (int)opts, p, (int)(n - i), p + i);
         int err;
@@ -405,9 +389,9 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                 if (r->npat == r->pat_cap) {
                         r->pat_cap = r->pat_cap ? r->pat_cap * 2 : 128;
                         r->pat =
-                            xrealloc(r->pat, r->pat_cap * sizeof(pattern_t));
+                            nf_xrealloc(r->pat, r->pat_cap * sizeof(pattern_t));
                         r->alone =
-                            xrealloc(r->alone, r->pat_cap * sizeof(uint32_t));
+                            nf_xrealloc(r->alone, r->pat_cap * sizeof(uint32_t));
                 }
                 pattern_t *pt = &r->pat[r->npat];
                 memset(pt, 0, sizeof(*pt));
@@ -415,7 +399,7 @@ static int rules_parse(nf_clean_rules_t *r, const char *name, const char *txt,
                 pt->trig = trig;
                 trig = 0;
                 if (!pt->trig && joinable(re, line, n)) {
-                        pt->src = xstrndup(line, n);
+                        pt->src = nf_xstrndup(line, n);
                         pt->len = n;
                         first_bytes(re, pt->first);
                         pcre2_code_free(re);
@@ -474,7 +458,7 @@ static void compile_group(nf_clean_rules_t *r, group_t *g)
                 for (size_t i = at; i < end; i++) {
                         cap += r->pat[g->pats[i]].len + 32;
                 }
-                char *src = xrealloc(NULL, cap);
+                char *src = nf_xrealloc(NULL, cap);
                 size_t o = 0;
                 for (size_t i = at; i < end; i++) {
                         if (i > at) {
@@ -484,7 +468,7 @@ static void compile_group(nf_clean_rules_t *r, group_t *g)
                 }
                 int ok;
                 chunk_t c = compile_chunk(src, o, &ok);
-                g->chunk = xrealloc(g->chunk,
+                g->chunk = nf_xrealloc(g->chunk,
                                     (g->nchunk + end - at) * sizeof(chunk_t));
                 if (ok) {
                         g->chunk[g->nchunk++] = c;
@@ -518,7 +502,7 @@ static int is_wide(const pattern_t *pt)
  * patterns. */
 static uint16_t group_for(nf_clean_rules_t *r, int b)
 {
-        uint32_t *pats = xrealloc(NULL, (r->npat + 1) * sizeof(uint32_t));
+        uint32_t *pats = nf_xrealloc(NULL, (r->npat + 1) * sizeof(uint32_t));
         size_t n = 0;
         for (uint32_t i = 0; i < r->npat; i++) {
                 const pattern_t *pt = &r->pat[i];
@@ -536,7 +520,7 @@ static uint16_t group_for(nf_clean_rules_t *r, int b)
                         return (uint16_t)g;
                 }
         }
-        r->groups = xrealloc(r->groups, (r->ngroups + 1) * sizeof(group_t));
+        r->groups = nf_xrealloc(r->groups, (r->ngroups + 1) * sizeof(group_t));
         group_t *g = &r->groups[r->ngroups];
         memset(g, 0, sizeof(*g));
         g->pats = pats;
@@ -579,12 +563,12 @@ static char *read_file(const char *path, size_t *len, char *errstr,
                 return NULL;
         }
         size_t cap = 4096, n = 0, got;
-        char *buf = xrealloc(NULL, cap);
+        char *buf = nf_xrealloc(NULL, cap);
         while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
                 n += got;
                 if (n == cap) {
                         cap *= 2;
-                        buf = xrealloc(buf, cap);
+                        buf = nf_xrealloc(buf, cap);
                 }
         }
         int bad = ferror(f);

@@ -4,6 +4,7 @@
  * clean_text.h; the patterns are clean_rules.c's.
  */
 #include "processors/clean_text.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,23 +26,6 @@ enum {
         R_RELATED = NF_CLEAN_R_RELATED,
         R_COMMENTS = NF_CLEAN_R_COMMENTS,
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-        char *d = xrealloc(NULL, n + 1);
-        memcpy(d, s, n);
-        d[n] = '\0';
-        return d;
-}
 
 /* ------------------------------------------------------------------ */
 /* Lines and their features                                            */
@@ -221,7 +205,7 @@ static void copy_line(char *dst, const char *src, size_t n)
 
 static char *line_dup(const char *src, size_t n)
 {
-        char *d = xrealloc(NULL, n + 1);
+        char *d = nf_xrealloc(NULL, n + 1);
         copy_line(d, src, n);
         d[n] = '\0';
         return d;
@@ -906,7 +890,7 @@ int64_t nf_clean_word_count(const char *s, size_t len)
 /* Joins the kept lines with "\n\n". */
 static void join_kept(ctx_t *c, nf_clean_result_t *res, size_t total)
 {
-        char *out = xrealloc(NULL, total + 2 * c->n + 1);
+        char *out = nf_xrealloc(NULL, total + 2 * c->n + 1);
         size_t o = 0;
         long prev = -1;
         for (size_t i = 0; i < c->n; i++) {
@@ -961,11 +945,11 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         res->lines_in = (uint32_t)c.n;
         if (!c.L) {
                 res->status = NF_CLEAN_TOO_MANY_LINES;
-                res->text = xstrndup("", 0);
+                res->text = nf_xstrndup("", 0);
                 return;
         }
         /* Features and keys of the raw lines. */
-        unsigned char *kb = xrealloc(NULL, longest + 1);
+        unsigned char *kb = nf_xrealloc(NULL, longest + 1);
         for (size_t i = 0; i < c.n; i++) {
                 line_features(s, &c.L[i], kb);
         }
@@ -1025,7 +1009,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                         line_t *l = &c.L[i];
                         if (l->flags & F_MERGED) {
                                 longest = l->len > longest ? l->len : longest;
-                                kb = xrealloc(kb, longest + 1);
+                                kb = nf_xrealloc(kb, longest + 1);
                                 line_features(s, l, kb);
                         }
                 }
@@ -1080,7 +1064,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
         char *title = NULL;
         if (title_hint && *title_hint) {
                 line_t h = {.len = (uint32_t)strlen(title_hint)};
-                unsigned char *hk = xrealloc(NULL, h.len + 1);
+                unsigned char *hk = nf_xrealloc(NULL, h.len + 1);
                 line_features(title_hint, &h, hk);
                 free(hk);
                 tkey = h.key;
@@ -1223,7 +1207,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
                         res->paragraphs = 0;
                 }
         } else {
-                res->text = xstrndup("", 0);
+                res->text = nf_xstrndup("", 0);
         }
         if (res->status == NF_CLEAN_OK) {
                 res->title = title;
@@ -1241,7 +1225,7 @@ void nf_clean_text(const nf_clean_rules_t *rules, const nf_clean_opts_t *opts,
 void nf_clean_paragraphs(const char *s, size_t len, nf_clean_result_t *res)
 {
         memset(res, 0, sizeof(*res));
-        char *out = xrealloc(NULL, 2 * len + 1);
+        char *out = nf_xrealloc(NULL, 2 * len + 1);
         size_t o = 0;
         const char *p = s, *end = s + len;
         while (p < end) {

@@ -2,20 +2,12 @@
  * people.c — the role/honorific/speech-verb person finder. See people.h.
  */
 #include "processors/people.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_NAME_WORDS 4
-
-static void *xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n ? n : 1);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
 
 void nf_people_result_fini(nf_people_result_t *res)
 {
@@ -229,7 +221,7 @@ static int add_person(nf_people_result_t *res, const char *buf,
         for (size_t k = a; k < b; k++) {
                 cap += toks->v[k].end - toks->v[k].start + 2;
         }
-        char *name = xrealloc(NULL, cap + 1);
+        char *name = nf_xrealloc(NULL, cap + 1);
         size_t o = 0;
         for (size_t k = a; k < b; k++) {
                 size_t l = toks->v[k].end - toks->v[k].start;
@@ -252,14 +244,14 @@ static int add_person(nf_people_result_t *res, const char *buf,
         }
         if (res->npersons == res->persons_cap) {
                 res->persons_cap = res->persons_cap ? res->persons_cap * 2 : 16;
-                res->persons = xrealloc(res->persons, res->persons_cap *
+                res->persons = nf_xrealloc(res->persons, res->persons_cap *
                                                           sizeof(*res->persons));
         }
         nf_people_person_t *p = &res->persons[res->npersons];
         const nf_tag_token_t *last = &toks->v[b - 1];
         p->name = name;
         p->surname = last->hash;
-        p->surname_s = xrealloc(NULL, last->end - last->start + 1);
+        p->surname_s = nf_xrealloc(NULL, last->end - last->start + 1);
         memcpy(p->surname_s, buf + last->start, last->end - last->start);
         p->surname_s[last->end - last->start] = '\0';
         p->nwords = nwords;
@@ -273,7 +265,7 @@ static void add_mention(nf_people_result_t *res, const nf_tag_tokens_t *toks,
         if (res->nmentions == res->mentions_cap) {
                 res->mentions_cap =
                     res->mentions_cap ? res->mentions_cap * 2 : 32;
-                res->mentions = xrealloc(
+                res->mentions = nf_xrealloc(
                     res->mentions, res->mentions_cap * sizeof(*res->mentions));
         }
         nf_people_mention_t *m = &res->mentions[res->nmentions++];

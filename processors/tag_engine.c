@@ -10,6 +10,7 @@
 
 #include "processors/people.h"
 #include "processors/processor.h"
+#include "common/xalloc.h"
 
 /* Bytes of context either side of a mention that its vetoes may look at. */
 #define VETO_WINDOW 48
@@ -69,28 +70,10 @@ struct nf_tag_engine_s {
         int nlayers;                     /* highest category layer + 1 */
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n ? n : 1);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-        void *p = calloc(n ? n : 1, size);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
-
 nf_tag_engine_t *nf_tag_engine_new(nf_tag_rules_t *rules,
                                    const nf_tag_settings_t *settings)
 {
-        nf_tag_engine_t *eng = xcalloc(1, sizeof(*eng));
+        nf_tag_engine_t *eng = nf_xcalloc(1, sizeof(*eng));
         eng->rules = rules;
         if (settings) {
                 eng->set = *settings;
@@ -101,18 +84,18 @@ nf_tag_engine_t *nf_tag_engine_new(nf_tag_rules_t *rules,
                 eng->set.max_tags = 10;
         }
         pthread_mutex_init(&eng->lock, NULL);
-        eng->pattern_entries = xcalloc(rules->nentries, sizeof(int));
+        eng->pattern_entries = nf_xcalloc(rules->nentries, sizeof(int));
         for (size_t i = 0; i < rules->nentries; i++) {
                 if (rules->entries[i].npatterns) {
                         eng->pattern_entries[eng->npattern_entries++] = (int)i;
                 }
         }
-        eng->kind = xcalloc(rules->nentries, 1);
+        eng->kind = nf_xcalloc(rules->nentries, 1);
         for (size_t i = 0; i < rules->nentries; i++) {
                 eng->kind[i] =
                     (uint8_t)rules->categories[rules->entries[i].category].kind;
         }
-        eng->cat_hits = xcalloc(rules->ncategories, sizeof(*eng->cat_hits));
+        eng->cat_hits = nf_xcalloc(rules->ncategories, sizeof(*eng->cat_hits));
         for (size_t c = 0; c < rules->ncategories; c++) {
                 if (rules->categories[c].layer + 1 > eng->nlayers) {
                         eng->nlayers = rules->categories[c].layer + 1;
@@ -175,11 +158,11 @@ static scratch_t *scratch_get(nf_tag_engine_t *eng)
                 return sc;
         }
         size_t n = eng->rules->nentries;
-        sc = xcalloc(1, sizeof(*sc));
-        sc->score = xcalloc(n, sizeof(double));
-        sc->first = xcalloc(n, sizeof(uint32_t));
-        sc->doc_veto = xcalloc(n, 1);
-        sc->touched = xcalloc(n, sizeof(uint32_t));
+        sc = nf_xcalloc(1, sizeof(*sc));
+        sc->score = nf_xcalloc(n, sizeof(double));
+        sc->first = nf_xcalloc(n, sizeof(uint32_t));
+        sc->doc_veto = nf_xcalloc(n, 1);
+        sc->touched = nf_xcalloc(n, sizeof(uint32_t));
         sc->md = pcre2_match_data_create(1, NULL);
         if (!sc->md) {
                 abort();
@@ -371,7 +354,7 @@ static void add_mention(scratch_t *sc, int entry, size_t start, size_t end,
 {
         if (sc->nm == sc->mcap) {
                 sc->mcap = sc->mcap ? sc->mcap * 2 : 64;
-                sc->m = xrealloc(sc->m, sc->mcap * sizeof(*sc->m));
+                sc->m = nf_xrealloc(sc->m, sc->mcap * sizeof(*sc->m));
         }
         mention_t *m = &sc->m[sc->nm++];
         m->entry = entry;
@@ -611,7 +594,7 @@ static void push_item(scratch_t *sc, size_t *n, const char *name, double s,
 {
         if (*n == sc->items_cap) {
                 sc->items_cap = sc->items_cap ? sc->items_cap * 2 : 64;
-                sc->items = xrealloc(sc->items,
+                sc->items = nf_xrealloc(sc->items,
                                      sc->items_cap * sizeof(*sc->items));
         }
         sc->items[*n].name = name;
@@ -650,9 +633,9 @@ static void ensure_people(scratch_t *sc, size_t n)
 {
         if (sc->pcap < n) {
                 sc->pcap = n;
-                sc->pscore = xrealloc(sc->pscore, n * sizeof(double));
-                sc->pfirst = xrealloc(sc->pfirst, n * sizeof(uint32_t));
-                sc->pcount = xrealloc(sc->pcount, n * sizeof(uint32_t));
+                sc->pscore = nf_xrealloc(sc->pscore, n * sizeof(double));
+                sc->pfirst = nf_xrealloc(sc->pfirst, n * sizeof(uint32_t));
+                sc->pcount = nf_xrealloc(sc->pcount, n * sizeof(uint32_t));
         }
 }
 
@@ -678,7 +661,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
          * memory; found by `make memcheck` on test_fuzz_replay). */
         if (sc->buf_cap < len + 1 + JIT_SLACK) {
                 sc->buf_cap = len + 1 + JIT_SLACK;
-                sc->buf = xrealloc(sc->buf, sc->buf_cap);
+                sc->buf = nf_xrealloc(sc->buf, sc->buf_cap);
         }
         memset(sc->buf + len, 0, 1 + JIT_SLACK);
         /* one buffer: title, a paragraph break, the body */
@@ -709,7 +692,7 @@ json_t *nf_tag_engine_tag_call(nf_tag_engine_t *eng, const char *title,
         const nf_tag_tokens_t *tk = &sc->toks;
         if (sc->in_entity_cap < tk->n + 1) {
                 sc->in_entity_cap = tk->n + 1;
-                sc->in_entity = xrealloc(sc->in_entity, sc->in_entity_cap);
+                sc->in_entity = nf_xrealloc(sc->in_entity, sc->in_entity_cap);
         }
         memset(sc->in_entity, 0, tk->n + 1);
         for (size_t k = 0; k < sc->nm; k++) {
@@ -910,7 +893,7 @@ json_t *nf_tag_engine_stats(nf_tag_engine_t *eng, int top_n)
             st, "limit_hits",
             json_integer((json_int_t)atomic_load(&r->limit_hits)));
         json_t *lim = json_array();
-        rank_t *rk = xcalloc(r->nentries, sizeof(*rk));
+        rank_t *rk = nf_xcalloc(r->nentries, sizeof(*rk));
         for (size_t i = 0; i < r->nentries; i++) {
                 nf_tag_entry_t *en = &r->entries[i];
                 rk[i].name = en->name;

@@ -4,6 +4,7 @@
  * deploy/rules/README.md.
  */
 #include "processors/tag_rules.h"
+#include "common/xalloc.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -16,44 +17,6 @@
 #include <xxhash.h>
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void *xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n ? n : 1);
-        if (!p) {
-                abort(); /* out of memory: nothing sensible to do */
-        }
-        return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-        void *p = calloc(n ? n : 1, size);
-        if (!p) {
-                abort();
-        }
-        return p;
-}
-
-static char *xstrdup(const char *s)
-{
-        if (!s) {
-                return NULL;
-        }
-        char *d = strdup(s);
-        if (!d) {
-                abort();
-        }
-        return d;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-        char *d = xrealloc(NULL, n + 1);
-        memcpy(d, s, n);
-        d[n] = '\0';
-        return d;
-}
 
 uint64_t nf_tag_hash(const char *s, size_t len)
 {
@@ -134,7 +97,7 @@ static nf_tag_token_t *new_token(nf_tag_tokens_t *toks, size_t n)
 {
         if (n == toks->cap) {
                 toks->cap = toks->cap ? toks->cap * 2 : 256;
-                toks->v = xrealloc(toks->v, toks->cap * sizeof(*toks->v));
+                toks->v = nf_xrealloc(toks->v, toks->cap * sizeof(*toks->v));
         }
         return &toks->v[n];
 }
@@ -147,7 +110,7 @@ void nf_tag_tokenize(const char *s, size_t len, nf_tag_tokens_t *toks)
         /* lower-casing grows a code point by at most 3/2 (2 -> 3 bytes) */
         size_t need = len + len / 2 + 8;
         if (toks->fold_cap < need) {
-                toks->fold = xrealloc(toks->fold, need);
+                toks->fold = nf_xrealloc(toks->fold, need);
                 toks->fold_cap = need;
         }
         char *fold = toks->fold;
@@ -628,11 +591,11 @@ static int add_category(nf_tag_rules_t *rules, const char *name,
                         nf_tag_kind_t kind)
 {
         rules->categories =
-            xrealloc(rules->categories,
+            nf_xrealloc(rules->categories,
                      (rules->ncategories + 1) * sizeof(*rules->categories));
         nf_tag_category_t *c = &rules->categories[rules->ncategories];
         memset(c, 0, sizeof(*c));
-        c->name = xstrdup(name);
+        c->name = nf_xstrdup(name);
         c->kind = kind;
         c->threshold = kind == NF_TAG_KIND_TOPIC ? 3.0 : 1.0;
         c->min_share = kind == NF_TAG_KIND_TOPIC ? 0.25 : 0.0;
@@ -744,7 +707,7 @@ static int brace_expand(const char *s, json_t *out)
                 }
                 size_t olen = (size_t)(end - opt);
                 size_t slen = strlen(close + 1);
-                char *buf = xrealloc(NULL, plen + olen + slen + 1);
+                char *buf = nf_xrealloc(NULL, plen + olen + slen + 1);
                 memcpy(buf, s, plen);
                 memcpy(buf + plen, opt, olen);
                 memcpy(buf + plen + olen, close + 1, slen + 1);
@@ -792,7 +755,7 @@ static int alias_build(loader_t *ld, const char *text, nf_tag_alias_t *a)
                 free(nfc);
                 return fail(ld, "alias \"%s\" must have 1 to 16 words", text);
         }
-        a->text = xstrdup(text);
+        a->text = nf_xstrdup(text);
         a->nwords = (int)toks.n;
         for (size_t w = 0; w < toks.n; w++) {
                 /* EXACT also needs the check for lower-case aliases */
@@ -800,37 +763,37 @@ static int alias_build(loader_t *ld, const char *text, nf_tag_alias_t *a)
                         a->has_upper = 1;
                 }
         }
-        a->words = xcalloc(toks.n, sizeof(*a->words));
+        a->words = nf_xcalloc(toks.n, sizeof(*a->words));
         char sep[64];
         for (size_t w = 0; w < toks.n; w++) {
                 nf_tag_token_t *t = &toks.v[w];
                 nf_tag_word_t *wd = &a->words[w];
                 wd->hash = t->hash;
-                wd->fold = xstrndup(toks.fold + t->fold_off, t->fold_len);
+                wd->fold = nf_xstrndup(toks.fold + t->fold_off, t->fold_len);
                 wd->fold_len = t->fold_len;
-                wd->orig = xstrndup(nfc + t->start, t->end - t->start);
+                wd->orig = nf_xstrndup(nfc + t->start, t->end - t->start);
                 wd->orig_len = t->end - t->start;
                 if (w + 1 < toks.n) {
                         nf_tag_sep_normalise(nfc + t->end,
                                              toks.v[w + 1].start - t->end, sep,
                                              sizeof(sep));
-                        wd->sep = xstrdup(sep);
+                        wd->sep = nf_xstrdup(sep);
                         if (strchr(sep, '.')) {
                                 a->abbrev = 1;
                         }
                 } else {
-                        wd->sep = xstrdup("");
+                        wd->sep = nf_xstrdup("");
                 }
         }
         nf_tag_sep_normalise(nfc, toks.v[0].start, sep, sizeof(sep));
-        a->lead = xstrdup(sep[0] == ' ' ? sep + 1 : sep);
+        a->lead = nf_xstrdup(sep[0] == ' ' ? sep + 1 : sep);
         size_t end = toks.v[toks.n - 1].end;
         nf_tag_sep_normalise(nfc + end, len - end, sep, sizeof(sep));
         size_t sl = strlen(sep);
         if (sl && sep[sl - 1] == ' ') {
                 sep[sl - 1] = '\0';
         }
-        a->trail = xstrdup(sep);
+        a->trail = nf_xstrdup(sep);
         nf_tag_tokens_fini(&toks);
         free(nfc);
         return 0;
@@ -842,7 +805,7 @@ static nf_tag_alias_t *push_alias(loader_t *ld)
         if (r->naliases == ld->aliases_cap) {
                 ld->aliases_cap = ld->aliases_cap ? ld->aliases_cap * 2 : 1024;
                 r->aliases =
-                    xrealloc(r->aliases, ld->aliases_cap * sizeof(*r->aliases));
+                    nf_xrealloc(r->aliases, ld->aliases_cap * sizeof(*r->aliases));
         }
         return &r->aliases[r->naliases];
 }
@@ -873,7 +836,7 @@ static int add_alias(loader_t *ld, int entry, const char *text,
                         a->has_upper = 1; /* always compare */
                 }
                 a->weight = weight;
-                a->lang = xstrdup(lang);
+                a->lang = nf_xstrdup(lang);
                 ld->rules->naliases++;
                 if (a->nwords > ld->rules->max_words) {
                         ld->rules->max_words = a->nwords;
@@ -1137,7 +1100,7 @@ static int compile_regex(loader_t *ld, const char *src, nf_tag_regex_t *rx)
          * platform has no JIT or the pattern is too large for it. */
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
         rx->code = code;
-        rx->src = xstrdup(src);
+        rx->src = nf_xstrdup(src);
         required_literals(rx->src, rx);
         rx->weight = 1.0;
         return 0;
@@ -1171,7 +1134,7 @@ static int parse_regexes(loader_t *ld, int entry, json_t *jarr,
                         return fail(ld, "%s[%zu] must be a pattern string",
                                     what, i);
                 }
-                *arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+                *arr = nf_xrealloc(*arr, (*n + 1) * sizeof(**arr));
                 nf_tag_regex_t *rx = &(*arr)[*n];
                 if (compile_regex(ld, src, rx)) {
                         return -1;
@@ -1192,7 +1155,7 @@ static int combine_vetoes(loader_t *ld, nf_tag_entry_t *en)
         for (size_t i = 0; i < en->nveto; i++) {
                 len += strlen(en->veto[i].src) + 6;
         }
-        char *src = xrealloc(NULL, len), *o = src;
+        char *src = nf_xrealloc(NULL, len), *o = src;
         for (size_t i = 0; i < en->nveto; i++) {
                 o += sprintf(o, "%s(?:%s)", i ? "|" : "", en->veto[i].src);
         }
@@ -1271,16 +1234,16 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
                 if (r->nentries == ld->entries_cap) {
                         ld->entries_cap =
                             ld->entries_cap ? ld->entries_cap * 2 : 256;
-                        r->entries = xrealloc(
+                        r->entries = nf_xrealloc(
                             r->entries, ld->entries_cap * sizeof(*r->entries));
                 }
                 ei = (int)r->nentries++;
                 nf_tag_entry_t *ne = &r->entries[ei];
                 memset(ne, 0, sizeof(*ne));
-                ne->name = xstrdup(name);
+                ne->name = nf_xstrdup(name);
                 ne->category = cat;
                 ne->weight = 1.0;
-                ne->file = xstrdup(ld->file);
+                ne->file = nf_xstrdup(ld->file);
         }
         nf_tag_entry_t *en = &r->entries[ei];
         if (json_object_get(e, "weight")) {
@@ -1288,11 +1251,11 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
         }
         if (id) {
                 free(en->id);
-                en->id = xstrdup(id);
+                en->id = nf_xstrdup(id);
         }
         if (lang) {
                 free(en->lang);
-                en->lang = xstrdup(lang);
+                en->lang = nf_xstrdup(lang);
         }
         json_t *na = json_object_get(e, "name_alias");
         int name_alias = r->categories[cat].kind != NF_TAG_KIND_TOPIC;
@@ -1377,11 +1340,11 @@ static int parse_entry(loader_t *ld, json_t *e, size_t idx,
                                                 "be a number",
                                             k);
                         }
-                        en->implies = xrealloc(
+                        en->implies = nf_xrealloc(
                             en->implies,
                             (en->nimplies + 1) * sizeof(*en->implies));
                         nf_tag_implies_t *im = &en->implies[en->nimplies++];
-                        im->name = xstrdup(k);
+                        im->name = nf_xstrdup(k);
                         im->entry = -1;
                         im->weight = json_number_value(w);
                 }
@@ -1419,7 +1382,7 @@ static int parse_word_list(loader_t *ld, json_t *obj, const char *key,
                 size_t fi;
                 json_t *f;
                 json_array_foreach(forms, fi, f) {
-                        pc->cues = xrealloc(pc->cues, (pc->ncues + 1) *
+                        pc->cues = nf_xrealloc(pc->cues, (pc->ncues + 1) *
                                                           sizeof(*pc->cues));
                         nf_tag_alias_t *a = &pc->cues[pc->ncues];
                         if (alias_build(ld, json_string_value(f), a)) {
@@ -1434,7 +1397,7 @@ static int parse_word_list(loader_t *ld, json_t *obj, const char *key,
                         a->weight = 1.0;
                         pc->ncues++;
                         pc->cue_first =
-                            xrealloc(pc->cue_first,
+                            nf_xrealloc(pc->cue_first,
                                      pc->ncues * sizeof(*pc->cue_first));
                         pc->cue_first[pc->ncue_first++] = a->words[0].hash;
                 }
@@ -1469,7 +1432,7 @@ static int parse_word_set(loader_t *ld, json_t *obj, const char *key,
                         return fail(ld, "people.%s: \"%s\" is not one word",
                                     key, s);
                 }
-                *set = xrealloc(*set, (*n + 1) * sizeof(**set));
+                *set = nf_xrealloc(*set, (*n + 1) * sizeof(**set));
                 (*set)[(*n)++] = toks.v[0].hash;
         }
         nf_tag_tokens_fini(&toks);
@@ -1549,8 +1512,8 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
         }
         free(pc->word_keys);
         free(pc->word_kinds);
-        pc->word_keys = xcalloc(nslots, sizeof(uint64_t));
-        pc->word_kinds = xcalloc(nslots, 1);
+        pc->word_keys = nf_xcalloc(nslots, sizeof(uint64_t));
+        pc->word_kinds = nf_xcalloc(nslots, 1);
         pc->word_mask = nslots - 1;
         for (int k = 0; k < 3; k++) {
                 for (size_t i = 0; i < nsets[k]; i++) {
@@ -1569,7 +1532,7 @@ static int parse_people(loader_t *ld, json_t *p, const char *def_category)
                 pc->ncue_slots *= 2;
         }
         free(pc->cue_slots);
-        pc->cue_slots = xcalloc(pc->ncue_slots, sizeof(uint32_t));
+        pc->cue_slots = nf_xcalloc(pc->ncue_slots, sizeof(uint32_t));
         for (size_t i = 0; i < pc->ncues; i++) {
                 nf_tag_alias_t *a = &pc->cues[i];
                 uint64_t h = a->words[0].hash;
@@ -1675,12 +1638,12 @@ static int cmp_alias_idx(const void *a, const void *b, void *ctx)
 static void build_index(nf_tag_rules_t *r)
 {
         size_t n = r->naliases;
-        r->index_aliases = xcalloc(n, sizeof(uint32_t));
+        r->index_aliases = nf_xcalloc(n, sizeof(uint32_t));
         for (size_t i = 0; i < n; i++) {
                 r->index_aliases[i] = (uint32_t)i;
         }
         qsort_r(r->index_aliases, n, sizeof(uint32_t), cmp_alias_idx, r);
-        r->index_next = xcalloc(n, sizeof(uint64_t));
+        r->index_next = nf_xcalloc(n, sizeof(uint64_t));
         for (size_t i = 0; i < n; i++) {
                 const nf_tag_alias_t *a = &r->aliases[r->index_aliases[i]];
                 r->index_next[i] = a->nwords > 1 ? a->words[1].hash : 0;
@@ -1695,7 +1658,7 @@ static void build_index(nf_tag_rules_t *r)
                 nslots *= 2;
         }
         r->nslots = nslots;
-        r->slots = xcalloc(nslots, sizeof(*r->slots));
+        r->slots = nf_xcalloc(nslots, sizeof(*r->slots));
         for (size_t i = 0; i < n;) {
                 uint64_t h = r->aliases[r->index_aliases[i]].words[0].hash;
                 size_t j = i;
@@ -1746,7 +1709,7 @@ nf_tag_rules_t *nf_tag_rules_load(const char *const *paths, size_t npaths,
                                   const nf_tag_limits_t *limits, char *errstr,
                                   size_t errstr_size)
 {
-        nf_tag_rules_t *r = xcalloc(1, sizeof(*r));
+        nf_tag_rules_t *r = nf_xcalloc(1, sizeof(*r));
         loader_t ld = {.rules = r,
                        .errstr = errstr,
                        .errstr_size = errstr_size};
